@@ -1,0 +1,91 @@
+"""MkDocs adapter: wires build events to the `fmcat` package, nothing more.
+
+Each function translates between MkDocs objects and the package's plain
+data. State lives in one `_Build` object that `on_config` replaces at the
+start of every build, so `mkdocs serve` rebuilds never accumulate state.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from fmcat.catalog import load_catalog
+from fmcat.findings import Severity, format_text, summarize
+from fmcat.pages import SitePlan, plan_site
+from fmcat.site import catalog_root, home_summary
+
+log = logging.getLogger("mkdocs.plugins.fmcat")
+
+WATCHED = ("entries", "playbooks", "case-studies", "incidents", "taxonomy.yml")
+
+
+@dataclass
+class _Build:
+    root: Path
+    plan: SitePlan
+
+
+_build: _Build | None = None
+
+
+@event_priority(100)  # before mkdocs-macros reads `extra`
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _build  # noqa: PLW0603 - replaced, never mutated, once per build
+    if not config.use_directory_urls:
+        raise PluginError("fmcat: use_directory_urls must stay true; entry URLs depend on it")
+    root = catalog_root(config.config_file_path)
+    catalog = load_catalog(root)
+    errors = [f for f in catalog.findings if f.severity is Severity.ERROR]
+    if errors:
+        raise PluginError(
+            f"fmcat: the catalog has {summarize(catalog.findings)}; fix them to build:\n"
+            + format_text(errors)
+        )
+    for item in catalog.findings:
+        log.warning(format_text([item]))
+    _build = _Build(root, plan_site(catalog))
+    config.extra["fmcat"] = home_summary(catalog)
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    assert _build is not None
+    for generated in _build.plan.files:
+        if files.get_file_from_path(generated.src_uri) is not None:
+            raise PluginError(f"fmcat: docs/{generated.src_uri} collides with a generated "
+                              "page; move or rename the hand-written file")
+        file = File.generated(config, generated.src_uri, content=generated.content)
+        if generated.source_path:
+            # Edit links point at the record's real source, outside docs_dir.
+            file.edit_uri = f"../{generated.source_path}"
+        files.append(file)
+    return files
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    assert _build is not None
+    return _build.plan.finish_html(page.file.src_uri, html)
+
+
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
+                    nav: Any) -> dict[str, Any]:
+    assert _build is not None
+    context["fmcat_page"] = _build.plan.view_for(page.file.src_uri)
+    return context
+
+
+def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    root = catalog_root(config.config_file_path)
+    for name in WATCHED:
+        if (root / name).exists():
+            server.watch(str(root / name))
+    return server

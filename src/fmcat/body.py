@@ -1,0 +1,229 @@
+"""The Markdown body of a record: sections, links, unsafe markup, site rewriting.
+
+This is a line scanner, not a Markdown parser: it knows just enough (fenced
+code, ATX headings, inline and reference links, code spans) to give findings
+with line numbers and to rewrite ID links. The HTML sanitiser in
+`sanitize.py` remains the guarantee for what reaches the browser; the scan
+here exists so that a contributor learns about unsafe markup in review
+instead of seeing it silently disappear.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_ATTR_LIST = re.compile(r"\s*\{[^}]*\}\s*$")
+_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+_INLINE_LINK = re.compile(r"(!?\[[^\]\n]*\])\(\s*<?([^)\s>]*)>?(\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+_REF_DEF = re.compile(r"^( {0,3}\[[^\]]+\]:[ \t]*)<?(\S+?)>?(\s.*)?$")
+_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
+_ID_TARGET = re.compile(r"^(?P<id>(?:FM|MP|CS)-\d{4})(?:#(?P<anchor>[a-z0-9-]+))?$")
+_NUMBERED = re.compile(r"^ {0,3}\d+[.)][ \t]+\S")
+_CHECKBOX = re.compile(r"^\s*[-*+][ \t]+\[[ xX]\][ \t]+\S")
+
+_DANGEROUS_TAGS = re.compile(
+    r"<\s*/?\s*(script|iframe|frame|frameset|object|embed|applet|style|link|meta|base|form|"
+    r"input|button|textarea|select|svg|math|template|noscript|xml|img|video|audio|source)\b",
+    re.IGNORECASE,
+)
+_EVENT_HANDLER = re.compile(r"<[^>]*[\s/\"']on[a-z]+\s*=", re.IGNORECASE)
+_STYLE_ATTR = re.compile(r"<[^>]*\sstyle\s*=", re.IGNORECASE)
+_UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|data|file):", re.IGNORECASE)
+_RAW_URL_ATTR = re.compile(r"""\s(?:href|src|action|formaction|xlink:href)\s*=\s*["']?([^"'\s>]+)""",
+                           re.IGNORECASE)
+_TEMPLATE_TAG = re.compile(r"\{%-?\s*(raw|endraw)\b")
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+@dataclass(frozen=True)
+class Heading:
+    line: int
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    line: int
+    target: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something unsafe in the body, before it is ever rendered."""
+
+    line: int
+    message: str
+    hint: str
+
+
+def _lines_outside_code(body: str, first_line: int) -> Iterator[tuple[int, str]]:
+    """Yield (file line, text) for lines outside fenced code, code spans blanked."""
+    fence: str | None = None
+    for offset, line in enumerate(body.split("\n")):
+        match = _FENCE.match(line)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if match:
+            fence = match.group(1)
+            continue
+        yield first_line + offset, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def headings(body: str, first_line: int) -> list[Heading]:
+    result = []
+    for number, line in _lines_outside_code(body, first_line):
+        match = _HEADING.match(line)
+        if match:
+            text = _ATTR_LIST.sub("", match.group(2)).strip()
+            result.append(Heading(number, len(match.group(1)), text))
+    return result
+
+
+def sections(body: str, first_line: int) -> dict[str, tuple[Heading, str]]:
+    """Level-2 sections by lower-cased title: their heading and their text."""
+    lines = body.split("\n")
+    heads = [h for h in headings(body, first_line) if h.level <= 2]
+    result: dict[str, tuple[Heading, str]] = {}
+    for index, head in enumerate(heads):
+        if head.level != 2:
+            continue
+        end = heads[index + 1].line if index + 1 < len(heads) else first_line + len(lines)
+        text = "\n".join(lines[head.line - first_line + 1: end - first_line]).strip()
+        result.setdefault(head.text.lower(), (head, text))
+    return result
+
+
+def links(body: str, first_line: int) -> list[Link]:
+    found = []
+    for number, line in _lines_outside_code(body, first_line):
+        found.extend(Link(number, m.group(2)) for m in _INLINE_LINK.finditer(line))
+        ref = _REF_DEF.match(line)
+        if ref:
+            found.append(Link(number, ref.group(2)))
+        found.extend(Link(number, m.group(1)) for m in _AUTOLINK.finditer(line))
+    return found
+
+
+def id_target(target: str) -> tuple[str, str] | None:
+    """`'FM-0012#detection'` → `('FM-0012', 'detection')`; None if not an ID link."""
+    match = _ID_TARGET.match(target)
+    return (match.group("id"), match.group("anchor") or "") if match else None
+
+
+def normalized_scheme_url(url: str) -> str:
+    """Decode entities and drop the characters browsers ignore inside a scheme."""
+    decoded = html.unescape(html.unescape(url))
+    return re.sub(r"[\x00-\x20\x7f]+", "", decoded)
+
+
+def is_unsafe_url(url: str) -> bool:
+    return bool(_UNSAFE_SCHEME.match(normalized_scheme_url(url)))
+
+
+def is_external(url: str) -> bool:
+    return normalized_scheme_url(url).lower().startswith(SAFE_SCHEMES)
+
+
+def count_numbered_steps(text: str) -> int:
+    return sum(1 for line in text.split("\n") if _NUMBERED.match(line))
+
+
+def count_checkboxes(text: str) -> int:
+    return sum(1 for line in text.split("\n") if _CHECKBOX.match(line))
+
+
+def unsafe_markup(body: str, first_line: int) -> list[Problem]:
+    """Raw HTML and URLs that could run in a reader's browser."""
+    problems = []
+    for number, line in _lines_outside_code(body, first_line):
+        tag = _DANGEROUS_TAGS.search(line)
+        if tag:
+            problems.append(Problem(number, f"raw HTML <{tag.group(1).lower()}> is not allowed",
+                                    "use Markdown; images and media go in artifacts"))
+        if _EVENT_HANDLER.search(line):
+            problems.append(Problem(number, "HTML event-handler attribute (on…=) is not allowed",
+                                    "remove the attribute; contributed pages run no scripts"))
+        if _STYLE_ATTR.search(line):
+            problems.append(Problem(number, "inline style attributes are not allowed",
+                                    "remove the style; the theme styles the page"))
+        for match in _RAW_URL_ATTR.finditer(line):
+            if is_unsafe_url(match.group(1)):
+                problems.append(Problem(number, f"unsafe URL '{match.group(1)[:40]}'",
+                                        "only http(s) and mailto links are allowed"))
+        if _TEMPLATE_TAG.search(line):
+            problems.append(Problem(number, "template raw/endraw tags are not allowed",
+                                    "write the text plainly; it is never rendered as a template"))
+    for link in links(body, first_line):
+        if is_unsafe_url(link.target):
+            problems.append(Problem(link.line, f"unsafe link target '{link.target[:40]}'",
+                                    "only http(s), mailto, anchors and record IDs are allowed"))
+    return problems
+
+
+def rewrite_for_site(
+    body: str,
+    anchors: dict[str, str],
+    resolve: Callable[[str, str], str | None],
+) -> str:
+    """Fix section anchors and turn ID links into links MkDocs can check.
+
+    `anchors` maps lower-cased section titles to their fixed anchors;
+    `resolve(record_id, anchor)` returns the relative `.md` path for an ID
+    link, or None to leave the link alone (the checks report it).
+    """
+    out = []
+    fence: str | None = None
+    for line in body.split("\n"):
+        match = _FENCE.match(line)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        if match:
+            fence = match.group(1)
+            out.append(line)
+            continue
+        heading = _HEADING.match(line)
+        if heading and len(heading.group(1)) == 2:
+            text = _ATTR_LIST.sub("", heading.group(2)).strip()
+            anchor = anchors.get(text.lower())
+            if anchor:
+                line = f"## {text} {{#{anchor}}}"
+        out.append(_rewrite_links(line, resolve))
+    return "\n".join(out)
+
+
+def _rewrite_links(line: str, resolve: Callable[[str, str], str | None]) -> str:
+    def inline(match: re.Match[str]) -> str:
+        target = id_target(match.group(2))
+        if target is None:
+            return match.group(0)
+        path = resolve(*target)
+        if path is None:
+            return match.group(0)
+        return f"{match.group(1)}({path}{match.group(3) or ''})"
+
+    line = _INLINE_LINK.sub(inline, line)
+    ref = _REF_DEF.match(line)
+    if ref:
+        target = id_target(ref.group(2))
+        path = resolve(*target) if target else None
+        if path is not None:
+            line = f"{ref.group(1)}{path}{ref.group(3) or ''}"
+    return line
+
+
+def relative_md_path(from_src_uri: str, to_src_uri: str, anchor: str = "") -> str:
+    path = posixpath.relpath(to_src_uri, posixpath.dirname(from_src_uri) or ".")
+    return f"{path}#{anchor}" if anchor else path

@@ -1,0 +1,173 @@
+"""Findings: what the checks report, and the registry of their codes.
+
+Every problem the tools can detect in a catalog is a coded finding, in the
+manner of a linter, so that CI output, editor annotations and the build all
+speak the same language and a newcomer can look a code up.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str
+
+
+_RULES = [
+    # Reading the file.
+    Rule("FMC001", Severity.ERROR, "file is not valid UTF-8"),
+    Rule("FMC002", Severity.ERROR, "file is empty"),
+    Rule("FMC003", Severity.ERROR, "front matter block missing"),
+    Rule("FMC004", Severity.ERROR, "front matter block not closed"),
+    Rule("FMC005", Severity.ERROR, "invalid YAML"),
+    Rule("FMC006", Severity.ERROR, "duplicate key"),
+    Rule("FMC007", Severity.ERROR, "front matter is not a mapping"),
+    Rule("FMC008", Severity.ERROR, "unsupported or oversized YAML"),
+    Rule("FMC009", Severity.ERROR, "file too large"),
+    # Schema.
+    Rule("FMC010", Severity.ERROR, "unknown field"),
+    Rule("FMC011", Severity.ERROR, "missing required field"),
+    Rule("FMC012", Severity.ERROR, "invalid value"),
+    # Identity and references.
+    Rule("FMC020", Severity.ERROR, "ID does not match the pattern of its kind"),
+    Rule("FMC021", Severity.ERROR, "duplicate ID"),
+    Rule("FMC022", Severity.ERROR, "reference to an unknown ID"),
+    Rule("FMC023", Severity.ERROR, "alias collides with another record"),
+    Rule("FMC024", Severity.ERROR, "file name does not start with its ID"),
+    Rule("FMC025", Severity.ERROR, "record refers to itself"),
+    # Vocabulary.
+    Rule("FMC030", Severity.ERROR, "value not in the taxonomy"),
+    Rule("FMC031", Severity.ERROR, "invalid taxonomy file"),
+    # Body.
+    Rule("FMC040", Severity.ERROR, "required section missing"),
+    Rule("FMC041", Severity.ERROR, "section is empty"),
+    Rule("FMC042", Severity.ERROR, "broken relative link"),
+    Rule("FMC043", Severity.ERROR, "duplicate section"),
+    # Safety.
+    Rule("FMC050", Severity.ERROR, "unsafe HTML in contributed text"),
+    Rule("FMC051", Severity.ERROR, "unsafe URL"),
+    Rule("FMC052", Severity.ERROR, "macro rendering requested in a contributed record"),
+    # Lifecycle and dates.
+    Rule("FMC060", Severity.ERROR, "deprecated or withdrawn record lacks reason or successor"),
+    Rule("FMC061", Severity.ERROR, "dates out of order"),
+    Rule("FMC062", Severity.ERROR, "date in the future"),
+    Rule("FMC063", Severity.WARNING, "review overdue"),
+    Rule("FMC064", Severity.ERROR, "successor is not active"),
+    # Completeness: the record is valid but weaker than it should be.
+    Rule("FMC101", Severity.WARNING, "failure mode has no detector"),
+    Rule("FMC102", Severity.WARNING, "failure mode has no mitigation"),
+    Rule("FMC103", Severity.WARNING, "no linked artifact"),
+    Rule("FMC104", Severity.WARNING, "reproduction has no numbered steps"),
+    Rule("FMC105", Severity.WARNING, "no reference"),
+    Rule("FMC106", Severity.WARNING, "checklist has no items"),
+    Rule("FMC107", Severity.WARNING, "detection section does not explain its thresholds"),
+    Rule("FMC108", Severity.WARNING, "no revision notes"),
+    Rule("FMC109", Severity.WARNING, "tag dimension left empty"),
+]
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem in one place.
+
+    Ordered by file and line so that output is stable across runs and
+    platforms; `line` is 1-based and 0 means "the file as a whole".
+    """
+
+    file: str
+    line: int
+    code: str
+    field: str
+    message: str
+    hint: str = ""
+
+    @property
+    def severity(self) -> Severity:
+        return RULES[self.code].severity
+
+    def as_dict(self) -> dict[str, object]:
+        data: dict[str, object] = asdict(self)
+        data["severity"] = self.severity.value
+        return {k: data[k] for k in ("code", "severity", "file", "line", "field", "message", "hint")}
+
+
+def finding(
+    code: str, file: str, line: int, field: str, message: str, hint: str = ""
+) -> Finding:
+    """Create a finding, refusing codes that are not registered."""
+    if code not in RULES:  # pragma: no cover - programming error
+        raise KeyError(code)
+    return Finding(file=file, line=line, code=code, field=field, message=message, hint=hint)
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """A hint naming the closest allowed value, or listing the allowed ones."""
+    options = sorted(choices)
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if len(options) <= 12:
+        return "allowed: " + ", ".join(options)
+    return f"see taxonomy.yml for the {len(options)} allowed values"
+
+
+def has_errors(findings: Iterable[Finding], *, strict: bool = False) -> bool:
+    return any(strict or f.severity is Severity.ERROR for f in findings)
+
+
+def format_text(findings: Sequence[Finding]) -> str:
+    lines = []
+    for f in sorted(findings):
+        where = f"{f.file}:{f.line}" if f.line else f.file
+        field = f"{f.field}: " if f.field else ""
+        lines.append(f"{where}: {f.severity.value}: {field}{f.message} ({f.code})")
+        if f.hint:
+            lines.append(f"    hint: {f.hint}")
+    return "\n".join(lines)
+
+
+def format_json(findings: Sequence[Finding]) -> str:
+    return json.dumps([f.as_dict() for f in sorted(findings)], indent=2, ensure_ascii=False)
+
+
+def _escape_github(value: str, *, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def format_github(findings: Sequence[Finding]) -> str:
+    """GitHub Actions workflow commands, so findings annotate the PR diff."""
+    lines = []
+    for f in sorted(findings):
+        kind = "error" if f.severity is Severity.ERROR else "warning"
+        props = f"file={_escape_github(f.file, prop=True)}"
+        if f.line:
+            props += f",line={f.line}"
+        title = f"{f.code} {f.field}".strip()
+        props += f",title={_escape_github(title, prop=True)}"
+        text = f.message + (f" (hint: {f.hint})" if f.hint else "")
+        lines.append(f"::{kind} {props}::{_escape_github(text)}")
+    return "\n".join(lines)
+
+
+def summarize(findings: Sequence[Finding]) -> str:
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = len(findings) - errors
+    return f"{errors} error(s), {warnings} warning(s)"

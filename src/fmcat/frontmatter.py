@@ -1,0 +1,259 @@
+"""The one front-matter parser: YAML with line numbers, and nothing swallowed.
+
+MkDocs (and python-frontmatter) parse front matter with plain `yaml.load`:
+broken YAML silently becomes `{}` in MkDocs, duplicate keys silently keep
+the last value, and neither keeps line numbers. Every record of the catalog
+is read here instead, once, so that each finding can name file, line and
+field. We compose the YAML node tree (with libyaml when it is available,
+which matters at 20,000 entries) and construct values ourselves, which is
+where duplicate keys, unsupported tags and alias bombs are caught.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .findings import Finding, finding
+
+try:  # libyaml is an optional speed-up of PyYAML.
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined,unused-ignore]
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 1_000_000
+"""Largest record accepted; a legitimate entry is a few kilobytes."""
+
+MAX_NODES = 20_000
+"""Nodes visited while constructing one document (stops alias bombs)."""
+
+MAX_DEPTH = 32
+"""Nesting depth allowed; records are at most four levels deep."""
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """A parsed source file: its data, where each field is, and its body.
+
+    `data` is None when the front matter could not be read at all; then
+    `findings` says why.
+    """
+
+    path: str
+    data: dict[str, Any] | None = None
+    lines: dict[Loc, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    start_line: int = 1
+    findings: list[Finding] = field(default_factory=list)
+
+    def line_of(self, loc: Loc) -> int:
+        """The line of a field, or of its nearest parent that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.start_line
+
+
+class _Unsupported(Exception):
+    def __init__(self, message: str, line: int, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.line, self.hint = message, line, hint
+
+
+def read_source(path: str, raw: bytes) -> tuple[str | None, list[Finding]]:
+    """Decode a file's bytes, reporting size and encoding problems."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [
+            finding(
+                "FMC009", path, 0, "",
+                f"file has {len(raw):,} bytes, more than the {MAX_FILE_BYTES:,} allowed",
+                "split the material or link to it as an artifact",
+            )
+        ]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [
+            finding(
+                "FMC001", path, line, "",
+                f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not valid UTF-8",
+                "save the file as UTF-8",
+            )
+        ]
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return None, [finding("FMC001", path, line, "", "file contains a NUL character",
+                              "save the file as plain UTF-8 text")]
+    if not text.strip():
+        return None, [finding("FMC002", path, 0, "", "file is empty",
+                              "start from `fmcat new` to get a complete template")]
+    return text, []
+
+
+def parse_markdown(path: str, raw: bytes) -> Document:
+    """Split a Markdown record into front matter and body and parse the former."""
+    doc = Document(path=path)
+    text, problems = read_source(path, raw)
+    if text is None:
+        doc.findings = problems
+        return doc
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        doc.findings.append(finding(
+            "FMC003", path, 1, "", "the file does not start with a front matter block",
+            "put a line '---' first, then the YAML fields, then another '---'",
+        ))
+        return doc
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        doc.findings.append(finding(
+            "FMC004", path, 1, "", "the front matter block opened on line 1 is never closed",
+            "add a line '---' after the last YAML field",
+        ))
+        return doc
+    doc.body = "\n".join(lines[end + 1:])
+    doc.body_line = end + 2
+    _parse_yaml_into(doc, "\n".join(lines[1:end]), first_line=2)
+    return doc
+
+
+def parse_yaml(path: str, raw: bytes) -> Document:
+    """Parse a plain YAML record (an incident, the taxonomy)."""
+    doc = Document(path=path)
+    text, problems = read_source(path, raw)
+    if text is None:
+        doc.findings = problems
+        return doc
+    _parse_yaml_into(doc, text, first_line=1)
+    return doc
+
+
+def _parse_yaml_into(doc: Document, text: str, *, first_line: int) -> None:
+    doc.start_line = max(first_line - 1, 1)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else doc.start_line
+        problem = exc.problem or "malformed YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        doc.findings.append(finding(
+            "FMC005", doc.path, line, "", f"YAML syntax error: {problem}{context}",
+            "check indentation and quote values that contain ': ', '#', or start with '@', '*', '&'",
+        ))
+        return
+    except yaml.YAMLError as exc:
+        doc.findings.append(finding("FMC005", doc.path, doc.start_line, "",
+                                    f"YAML error: {exc}", "check the front matter syntax"))
+        return
+    except RecursionError:
+        doc.findings.append(finding("FMC008", doc.path, doc.start_line, "",
+                                    "YAML nested too deeply to read",
+                                    f"records need at most {MAX_DEPTH} levels"))
+        return
+    if node is None:
+        doc.findings.append(finding("FMC007", doc.path, doc.start_line, "",
+                                    "the front matter is empty", "add the record's fields"))
+        return
+    if not isinstance(node, MappingNode):
+        doc.findings.append(finding(
+            "FMC007", doc.path, node.start_mark.line + first_line, "",
+            "the front matter must be a mapping of field names to values",
+            "write one 'field: value' per line",
+        ))
+        return
+    builder = _Builder(doc, first_line)
+    try:
+        data = builder.build(node, (), 0)
+    except _Unsupported as exc:
+        doc.findings.append(finding("FMC008", doc.path, exc.line, "", exc.message, exc.hint))
+        return
+    doc.data = data
+
+
+class _Builder:
+    """Constructs Python values from YAML nodes, recording where each came from."""
+
+    def __init__(self, doc: Document, first_line: int) -> None:
+        self.doc = doc
+        self.first_line = first_line
+        self.visited = 0
+        self.scalars = SafeConstructor()
+
+    def line(self, node: Node) -> int:
+        return int(node.start_mark.line) + self.first_line
+
+    def build(self, node: Node, loc: Loc, depth: int) -> Any:
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            raise _Unsupported(f"YAML expands to more than {MAX_NODES:,} values",
+                               self.line(node), "remove anchors and aliases (&, *)")
+        if depth > MAX_DEPTH:
+            raise _Unsupported("YAML nested too deeply", self.line(node),
+                               f"records need at most {MAX_DEPTH} levels")
+        if isinstance(node, ScalarNode):
+            if node.tag not in _SCALAR_TAGS:
+                raise _Unsupported(f"YAML tag '{node.tag}' is not supported", self.line(node),
+                                   "remove the '!' tag; write a plain value")
+            try:
+                return self.scalars.construct_object(node)
+            except (yaml.YAMLError, ValueError) as exc:
+                raise _Unsupported(f"cannot read value: {exc}", self.line(node),
+                                   "quote the value") from None
+        if isinstance(node, SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                self.doc.lines.setdefault((*loc, index), self.line(child))
+                items.append(self.build(child, (*loc, index), depth + 1))
+            return items
+        if isinstance(node, MappingNode):
+            return self.build_mapping(node, loc, depth)
+        raise _Unsupported("unsupported YAML node", self.line(node), "")  # pragma: no cover
+
+    def build_mapping(self, node: MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Unsupported("merge keys and complex keys are not supported",
+                                   self.line(key_node), "write every field out in full")
+            key = self.build(key_node, loc, depth + 1)
+            if not isinstance(key, str):
+                raise _Unsupported(
+                    f"field name {key_node.value!r} is read as {type(key).__name__}, "
+                    "not as text", self.line(key_node),
+                    f"quote it: \"{key_node.value}\"",
+                )
+            key_line = self.line(key_node)
+            if key in seen:
+                dotted = ".".join(str(p) for p in (*loc, key))
+                self.doc.findings.append(finding(
+                    "FMC006", self.doc.path, key_line, dotted,
+                    f"'{key}' is given twice (first on line {seen[key]})",
+                    "keep one of the two; YAML would silently use the last",
+                ))
+                continue
+            seen[key] = key_line
+            self.doc.lines[(*loc, key)] = key_line
+            result[key] = self.build(value_node, (*loc, key), depth + 1)
+        return result

@@ -1,0 +1,285 @@
+"""The records of the catalog, as pydantic models.
+
+Models check shape and types only. They are strict: YAML 1.1 reads `no` as
+false and `1.10` as 1.1, and such surprises must fail loudly rather than turn
+a severity into a boolean. Vocabulary values are plain strings here and are
+checked against `taxonomy.yml` by the check engine, so that vocabularies stay
+data. Unknown keys are errors: a typo must never pass silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+# IDs are composed from parts so that each pattern reads as what it means.
+_NUMBER = r"\d{4}"
+FM_ID_PATTERN = rf"^FM-{_NUMBER}$"
+MP_ID_PATTERN = rf"^MP-{_NUMBER}$"
+CS_ID_PATTERN = rf"^CS-{_NUMBER}$"
+INC_ID_PATTERN = rf"^INC-(?P<year>20\d\d)-{_NUMBER}$"
+ANY_RECORD_ID = re.compile(r"^(FM|MP|CS)-\d{4}$")
+
+FailureModeId = Annotated[str, StringConstraints(pattern=FM_ID_PATTERN)]
+PlaybookId = Annotated[str, StringConstraints(pattern=MP_ID_PATTERN)]
+CaseStudyId = Annotated[str, StringConstraints(pattern=CS_ID_PATTERN)]
+RecordId = Annotated[str, StringConstraints(pattern=r"^(FM|MP|CS)-\d{4}$")]
+IncidentId = Annotated[str, StringConstraints(pattern=INC_ID_PATTERN)]
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
+Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=600)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+DURATION_PATTERN = r"^[1-9]\d{0,4}[mhdw]$"
+Duration = Annotated[str, StringConstraints(pattern=DURATION_PATTERN)]
+"""A duration such as `30m`, `6h`, `1d` or `2w`."""
+
+_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> timedelta:
+    """`'6h'` → six hours. Input is assumed to match DURATION_PATTERN."""
+    return timedelta(seconds=int(text[:-1]) * _UNIT_SECONDS[text[-1]])
+
+
+Status = Literal["draft", "active", "deprecated", "withdrawn"]
+MitigationKind = Literal["prevent", "detect", "respond", "recover"]
+Action = Literal["log", "alert", "page", "auto-rollback"]
+Operator = Literal[">", ">=", "<", "<="]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Reference(Model):
+    title: Text
+    url: Url
+
+
+class Revision(Model):
+    date: date
+    note: Text
+
+
+class Record(Model):
+    """Fields every catalog record shares."""
+
+    id: str
+    title: Title
+    summary: Summary
+    status: Status
+    status_reason: Text | None = None
+    superseded_by: RecordId | None = None
+    stewards: list[str] = Field(min_length=1)
+    created: date
+    last_reviewed: date
+    review_every: int | None = Field(default=None, ge=1, le=3650)
+    revisions: list[Revision] = []
+    references: list[Reference] = []
+    aliases: list[str] = []
+
+
+class BusinessImpact(Model):
+    description: Text
+    kpis: list[Text] = []
+
+
+class Detector(Model):
+    signal: str
+    op: Operator
+    threshold: float
+    window: Duration
+    severity: str
+    action: Action
+    scope: str = ""
+
+
+class Mitigation(Model):
+    playbook: PlaybookId
+    kind: MitigationKind
+    use: Text
+
+
+class Artifact(Model):
+    type: Literal["notebook", "dashboard", "test", "dataset", "runbook"]
+    title: Text
+    url: Url
+
+
+class FailureMode(Record):
+    id: FailureModeId
+    category: str
+    stages: list[str] = Field(min_length=1)
+    causes: list[str] = Field(min_length=1)
+    effects: list[Text] = Field(min_length=1)
+    data_domain: list[str]
+    model_family: list[str]
+    environment: list[str]
+    customer_segment: list[str]
+    severity: str
+    frequency: str
+    business_impact: BusinessImpact
+    detectors: list[Detector] = []
+    mitigations: list[Mitigation] = []
+    related: list[FailureModeId] = []
+    artifacts: list[Artifact] = []
+
+
+class Escalation(Model):
+    to: str
+    after: Duration
+    when: Text
+
+
+class Control(Model):
+    type: Literal["data-quality-rule", "test", "policy", "dashboard", "alert", "runbook"]
+    title: Text
+    url: Url
+
+
+class Playbook(Record):
+    id: PlaybookId
+    kinds: list[MitigationKind] = Field(min_length=1)
+    owner: str
+    time_to_remediate: Duration
+    steps: list[Text] = Field(min_length=1)
+    fallback: Text
+    rollback: Text
+    escalation: Escalation
+    tradeoffs: list[Text] = Field(min_length=1)
+    controls: list[Control] = []
+
+
+class Context(Model):
+    team: Slug
+    data_domain: str
+    model_family: str
+
+
+class TimelineEvent(Model):
+    date: date
+    event: Text
+
+
+class CaseMetric(Model):
+    name: Text
+    before: float
+    after: float
+    unit: Text
+
+
+class Responsibility(Model):
+    who: Text
+    did: Text
+
+
+class CaseStudy(Record):
+    id: CaseStudyId
+    illustrative: bool
+    failure_modes: list[FailureModeId] = Field(min_length=1)
+    playbooks: list[PlaybookId] = Field(min_length=1)
+    origin: Context
+    reused_in: list[Context] = Field(min_length=1)
+    timeline: list[TimelineEvent] = Field(min_length=1)
+    metrics: list[CaseMetric] = []
+    responsibilities: list[Responsibility] = []
+
+
+class DataChange(Model):
+    preceded: bool
+    description: str = ""
+
+
+class Incident(Model):
+    """One occurrence of one or more failure modes, from the incident log."""
+
+    id: IncidentId
+    title: Title
+    summary: str = ""
+    started: AwareDatetime | None = None
+    detected: AwareDatetime
+    mitigated: AwareDatetime | None = None
+    resolved: AwareDatetime | None = None
+    failure_modes: list[FailureModeId] = Field(min_length=1)
+    playbooks_used: list[PlaybookId] = []
+    severity: str
+    team: Slug
+    project: Slug
+    model_family: str
+    environment: str
+    release: str = ""
+    data_change: DataChange
+    postmortem: Url | None = None
+
+    @property
+    def time_to_detect(self) -> timedelta | None:
+        return self.detected - self.started if self.started else None
+
+    @property
+    def time_to_mitigate(self) -> timedelta | None:
+        return self.mitigated - self.detected if self.mitigated else None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A required body section and its fixed anchor."""
+
+    anchor: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What distinguishes one kind of Markdown record from another."""
+
+    name: str
+    label: str
+    model: type[Record]
+    folder: str
+    prefix: str
+    url_dir: str
+    sections: tuple[Section, ...]
+
+    def src_uri(self, record_id: str) -> str:
+        return f"{self.url_dir}/{record_id}.md"
+
+    def url(self, record_id: str) -> str:
+        return f"{self.url_dir}/{record_id}/"
+
+
+FAILURE_MODE = Kind(
+    "failure-mode", "Failure mode", FailureMode, "entries", "FM", "failure-modes",
+    (
+        Section("symptoms", "Symptoms"),
+        Section("latent-conditions", "Latent conditions"),
+        Section("reproduction", "Reproduction"),
+        Section("detection", "Detection"),
+        Section("mitigation", "Mitigation"),
+        Section("rationale", "Rationale"),
+        Section("checklist", "Checklist"),
+    ),
+)
+PLAYBOOK = Kind(
+    "playbook", "Mitigation playbook", Playbook, "playbooks", "MP", "playbooks",
+    (Section("when-to-use", "When to use"), Section("verification", "Verification")),
+)
+CASE_STUDY = Kind(
+    "case-study", "Case study", CaseStudy, "case-studies", "CS", "case-studies",
+    (
+        Section("context", "Context"),
+        Section("identification", "Identification"),
+        Section("validation", "Validation"),
+        Section("reuse", "Reuse"),
+        Section("lessons", "Lessons"),
+    ),
+)
+KINDS: tuple[Kind, ...] = (FAILURE_MODE, PLAYBOOK, CASE_STUDY)
+KIND_BY_PREFIX = {kind.prefix: kind for kind in KINDS}
+INCIDENTS_FOLDER = "incidents"

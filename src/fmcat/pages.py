@@ -1,0 +1,470 @@
+"""What the site shows, as pure functions from a catalog to pages and views.
+
+Nothing here imports MkDocs: the hook adapter asks for a `SitePlan` and turns
+its files and views into MkDocs objects. Every URL is derived from an ID,
+never from a file name or a title, so runbooks that link here never break.
+All URLs are site-root-relative directory URLs (`failure-modes/FM-0007/`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from . import body
+from .catalog import Catalog, Entry
+from .checks import completeness
+from .model import (
+    CASE_STUDY,
+    FAILURE_MODE,
+    KIND_BY_PREFIX,
+    KINDS,
+    PLAYBOOK,
+    CaseStudy,
+    FailureMode,
+    Kind,
+    Playbook,
+)
+from .render import render, render_block
+from .sanitize import sanitize_html
+from .taxonomy import TAG_DIMENSIONS, Taxonomy
+
+INDEX_TITLES = {
+    FAILURE_MODE.name: "Failure modes",
+    PLAYBOOK.name: "Mitigation playbooks",
+    CASE_STUDY.name: "Case studies",
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ChipGroup:
+    label: str
+    chips: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """The summary card of a record page: finished values, sorted, with URLs."""
+
+    kind: str
+    kind_label: str
+    id: str
+    title: str
+    summary: str
+    status: str
+    status_reason: str
+    successor: Link | None
+    url: str
+    permalink: str
+    index: Link
+    severity: str
+    severity_definition: str
+    frequency: str
+    frequency_definition: str
+    business_impact: str
+    kpis: tuple[str, ...]
+    stewards: tuple[str, ...]
+    owner: str
+    time_to_remediate: str
+    created: str
+    last_reviewed: str
+    review_due: str
+    overdue: bool
+    chips: tuple[ChipGroup, ...]
+    completeness: int
+    noindex: bool
+    source_path: str
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """A file the build adds: a Markdown page or a static HTML file."""
+
+    src_uri: str
+    content: str
+    source_path: str | None = None
+
+
+@dataclass
+class SitePlan:
+    """Everything the build adds to the site, computed once per build."""
+
+    files: list[GeneratedFile] = field(default_factory=list)
+    views: dict[str, RecordView] = field(default_factory=dict)
+    record_pages: set[str] = field(default_factory=set)
+
+    def view_for(self, src_uri: str) -> RecordView | None:
+        return self.views.get(src_uri)
+
+    def finish_html(self, src_uri: str, page_html: str) -> str:
+        """Sanitise the HTML of contributed pages; trusted pages pass unchanged."""
+        if src_uri in self.record_pages:
+            return sanitize_html(page_html)
+        return page_html
+
+
+def relative_url(page_url: str, target: str) -> str:
+    """A link from one directory URL to another, working under any base path."""
+    path, _, anchor = target.partition("#")
+    rel = posixpath.relpath(path or ".", page_url or ".")
+    if rel == ".":
+        rel = "./"
+    elif path.endswith("/") or not path:
+        rel += "/"
+    return f"{rel}#{anchor}" if anchor else rel
+
+
+def record_url(record_id: str) -> str:
+    kind = KIND_BY_PREFIX[record_id[:2]]
+    return kind.url(record_id)
+
+
+def plan_site(catalog: Catalog) -> SitePlan:
+    """Record pages, index pages and redirects for a loaded, valid catalog."""
+    taxonomy = catalog.taxonomy
+    assert taxonomy is not None, "plan_site needs a catalog whose taxonomy loaded"
+    plan = SitePlan()
+    for entry in catalog.entries.values():
+        src_uri = entry.kind.src_uri(entry.id)
+        plan.files.append(GeneratedFile(src_uri, record_markdown(entry, catalog, taxonomy),
+                                        entry.path))
+        plan.views[src_uri] = record_view(entry, catalog, taxonomy)
+        plan.record_pages.add(src_uri)
+    for kind in KINDS:
+        plan.files.append(GeneratedFile(f"{kind.url_dir}/index.md",
+                                        index_markdown(kind, catalog, taxonomy)))
+    plan.files.extend(redirects(catalog))
+    return plan
+
+
+# --- record pages ------------------------------------------------------------
+
+
+def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy) -> RecordView:
+    record = entry.record
+    score, _ = completeness(entry, catalog.findings)
+    interval = record.review_every or taxonomy.review_every_days
+    due = record.last_reviewed + timedelta(days=interval)
+    successor = None
+    if record.superseded_by:
+        target = catalog.resolve(record.superseded_by)
+        label = f"{record.superseded_by}: {target.record.title}" if target else \
+            record.superseded_by
+        successor = Link(label, record_url(target.id if target else record.superseded_by))
+    chips: list[ChipGroup] = []
+    severity = frequency = impact = owner = ttr = ""
+    kpis: tuple[str, ...] = ()
+    if isinstance(record, FailureMode):
+        severity, frequency = record.severity, record.frequency
+        impact, kpis = record.business_impact.description, tuple(record.business_impact.kpis)
+        chips.append(ChipGroup("Category", (taxonomy.title_of("categories", record.category),)))
+        chips.append(ChipGroup("Stages", tuple(taxonomy.title_of("stages", s)
+                                               for s in record.stages)))
+        chips.append(ChipGroup("Causes", tuple(taxonomy.title_of("causes", c)
+                                               for c in record.causes)))
+        for dimension in TAG_DIMENSIONS:
+            chips.append(ChipGroup(dimension.replace("_", " ").capitalize(), tuple(
+                taxonomy.title_of(dimension, v) for v in getattr(record, dimension))))
+    elif isinstance(record, Playbook):
+        owner, ttr = record.owner, _duration_text(record.time_to_remediate)
+        chips.append(ChipGroup("Kinds", tuple(record.kinds)))
+    elif isinstance(record, CaseStudy):
+        chips.append(ChipGroup("Scenario", ("illustrative" if record.illustrative
+                                            else "real event",)))
+    return RecordView(
+        kind=entry.kind.name,
+        kind_label=entry.kind.label,
+        id=record.id,
+        title=record.title,
+        summary=record.summary,
+        status=record.status,
+        status_reason=record.status_reason or "",
+        successor=successor,
+        url=entry.kind.url(record.id),
+        permalink=f"{record.id}/",
+        index=Link(INDEX_TITLES[entry.kind.name], f"{entry.kind.url_dir}/"),
+        severity=severity,
+        severity_definition=taxonomy.severities[severity].definition
+        if severity in taxonomy.severities else "",
+        frequency=frequency,
+        frequency_definition=taxonomy.frequencies[frequency].definition
+        if frequency in taxonomy.frequencies else "",
+        business_impact=impact,
+        kpis=kpis,
+        stewards=tuple(record.stewards),
+        owner=owner,
+        time_to_remediate=ttr,
+        created=record.created.isoformat(),
+        last_reviewed=record.last_reviewed.isoformat(),
+        review_due=due.isoformat(),
+        overdue=due < catalog.today,
+        chips=tuple(chips),
+        completeness=round(score * 100),
+        noindex=record.status == "withdrawn",
+        source_path=entry.path,
+    )
+
+
+def _duration_text(value: str) -> str:
+    units = {"m": "minute", "h": "hour", "d": "day", "w": "week"}
+    number = int(value[:-1])
+    return f"{number} {units[value[-1]]}{'s' if number != 1 else ''}"
+
+
+def record_markdown(entry: Entry, catalog: Catalog, taxonomy: Taxonomy) -> str:
+    """The Markdown MkDocs renders for a record: fixed anchors, resolved links,
+    generated sections, and front matter that we write ourselves."""
+    record = entry.record
+    src_uri = entry.kind.src_uri(record.id)
+    page_url = entry.kind.url(record.id)
+
+    def resolve(record_id: str, anchor: str) -> str | None:
+        target = catalog.resolve(record_id)
+        if target is None:
+            return None
+        return body.relative_md_path(src_uri, target.kind.src_uri(target.id), anchor)
+
+    anchors = {s.title.lower(): s.anchor for s in entry.kind.sections}
+    text = body.rewrite_for_site(entry.doc.body, anchors, resolve)
+    inserts: dict[str, str] = {}
+    tail: list[str] = []
+    context = {"page_url": page_url, "rel": lambda target: relative_url(page_url, target)}
+    if isinstance(record, FailureMode):
+        inserts["detection"] = render_block(
+            "fragments/detectors.html", detectors=_detector_rows(record, taxonomy), **context)
+        inserts["mitigation"] = render_block(
+            "fragments/mitigations.html", rows=_mitigation_rows(record, catalog), **context)
+        tail.append(render("fragments/links.html", groups=_failure_mode_links(
+            entry, catalog), **context))
+    elif isinstance(record, Playbook):
+        inserts["when-to-use"] = render("fragments/playbook.html", playbook=record,
+                                              ttr=_duration_text(record.time_to_remediate),
+                                              after=_duration_text(record.escalation.after),
+                                              **context)
+        tail.append(render("fragments/links.html", groups=_playbook_links(
+            entry, catalog), **context))
+    elif isinstance(record, CaseStudy):
+        tail.append(render("fragments/case-study.html", case=record, **context))
+        tail.append(render("fragments/links.html", groups=_case_study_links(
+            record, catalog), **context))
+    tail.append(render("fragments/history.html", revisions=record.revisions,
+                             created=record.created, last_reviewed=record.last_reviewed))
+    text = _insert_at_section_ends(text, inserts)
+    meta: dict[str, object] = {"title": html.escape(f"{record.id}: {record.title}")}
+    if record.status == "withdrawn":
+        meta["search"] = {"exclude": True}
+    parts = ["---", json.dumps(meta, ensure_ascii=False), "---", "", text.strip(), ""]
+    parts.extend(block + "\n" for block in tail if block)
+    return "\n".join(parts)
+
+
+def _insert_at_section_ends(markdown: str, inserts: dict[str, str]) -> str:
+    """Place generated blocks at the end of the sections with these anchors."""
+    if not inserts:
+        return markdown
+    out: list[str] = []
+    pending: str | None = None
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            fence = None if fence else stripped[:3]
+        if fence is None and line.startswith("## "):
+            if pending:
+                out.extend(["", pending, ""])
+                pending = None
+            for anchor, block in inserts.items():
+                if line.endswith(f"{{#{anchor}}}"):
+                    pending = block
+        out.append(line)
+    if pending:
+        out.extend(["", pending, ""])
+    return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class DetectorRow:
+    signal: str
+    signal_title: str
+    condition: str
+    window: str
+    severity: str
+    action: str
+    scope: str
+
+
+def _detector_rows(record: FailureMode, taxonomy: Taxonomy) -> list[DetectorRow]:
+    rows = []
+    for detector in record.detectors:
+        signal = taxonomy.signals.get(detector.signal)
+        unit = signal.unit if signal else ""
+        value = f"{detector.threshold:g}"
+        suffix = f" {unit}" if unit in ("ms", "minutes", "hours") else ""
+        rows.append(DetectorRow(
+            signal=detector.signal,
+            signal_title=signal.title if signal else detector.signal,
+            condition=f"{detector.op} {value}{suffix}",
+            window=_duration_text(detector.window),
+            severity=detector.severity,
+            action=detector.action,
+            scope=detector.scope,
+        ))
+    return rows
+
+
+@dataclass(frozen=True)
+class MitigationRow:
+    kind: str
+    playbook: Link
+    use: str
+    owner: str
+    time_to_remediate: str
+
+
+def _mitigation_rows(record: FailureMode, catalog: Catalog) -> list[MitigationRow]:
+    rows = []
+    for mitigation in record.mitigations:
+        target = catalog.resolve(mitigation.playbook)
+        owner = ttr = ""
+        label = mitigation.playbook
+        if target is not None and isinstance(target.record, Playbook):
+            owner = target.record.owner
+            ttr = _duration_text(target.record.time_to_remediate)
+            label = f"{target.id}: {target.record.title}"
+        rows.append(MitigationRow(mitigation.kind, Link(label, record_url(
+            target.id if target else mitigation.playbook)), mitigation.use, owner, ttr))
+    return rows
+
+
+@dataclass(frozen=True)
+class LinkGroup:
+    anchor: str
+    title: str
+    links: tuple[Link, ...]
+    empty: str
+
+
+def _entry_links(ids: Iterable[str], catalog: Catalog) -> tuple[Link, ...]:
+    links = []
+    for record_id in ids:
+        target = catalog.resolve(record_id)
+        if target is not None:
+            links.append(Link(f"{target.id}: {target.record.title}", record_url(target.id)))
+    return tuple(links)
+
+
+def _incident_links(ids: Iterable[str], catalog: Catalog) -> tuple[Link, ...]:
+    links = []
+    for incident_id in ids:
+        item = catalog.incidents[incident_id].record
+        note = f"{item.detected:%Y-%m-%d}, {item.team}, {item.severity}"
+        links.append(Link(f"{item.id}: {item.title}", "", note))
+    return tuple(links)
+
+
+def _failure_mode_links(entry: Entry, catalog: Catalog) -> list[LinkGroup]:
+    return [
+        LinkGroup("related", "Related failure modes",
+                  _entry_links(catalog.related.get(entry.id, []), catalog),
+                  "No related failure modes yet."),
+        LinkGroup("case-studies", "Case studies",
+                  _entry_links(catalog.cited_by_cases.get(entry.id, []), catalog),
+                  "No case study cites this failure mode yet."),
+        LinkGroup("incidents", "Incidents",
+                  _incident_links(catalog.cited_by_incidents.get(entry.id, []), catalog),
+                  "No incident in the log cites this failure mode."),
+    ]
+
+
+def _playbook_links(entry: Entry, catalog: Catalog) -> list[LinkGroup]:
+    return [
+        LinkGroup("used-by", "Failure modes it mitigates",
+                  _entry_links(catalog.used_by.get(entry.id, []), catalog),
+                  "No failure mode links this playbook yet."),
+        LinkGroup("case-studies", "Case studies",
+                  _entry_links(catalog.cited_by_cases.get(entry.id, []), catalog),
+                  "No case study cites this playbook yet."),
+        LinkGroup("incidents", "Incidents",
+                  _incident_links(catalog.cited_by_incidents.get(entry.id, []), catalog),
+                  "No incident in the log used this playbook."),
+    ]
+
+
+def _case_study_links(record: CaseStudy, catalog: Catalog) -> list[LinkGroup]:
+    return [
+        LinkGroup("failure-modes", "Failure modes",
+                  _entry_links(record.failure_modes, catalog), ""),
+        LinkGroup("playbooks", "Playbooks used", _entry_links(record.playbooks, catalog), ""),
+    ]
+
+
+# --- index pages and redirects ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    link: Link
+    summary: str
+    facts: tuple[str, ...]
+    status: str
+
+
+def index_markdown(kind: Kind, catalog: Catalog, taxonomy: Taxonomy) -> str:
+    page_url = f"{kind.url_dir}/"
+    rows = []
+    for entry in catalog.of_kind(kind):
+        record = entry.record
+        if record.status == "withdrawn":
+            continue
+        facts: tuple[str, ...] = ()
+        if isinstance(record, FailureMode):
+            facts = (record.severity, taxonomy.title_of("categories", record.category))
+        elif isinstance(record, Playbook):
+            facts = (record.owner, _duration_text(record.time_to_remediate))
+        elif isinstance(record, CaseStudy):
+            facts = (", ".join(record.failure_modes),)
+        rows.append(IndexRow(Link(f"{record.id}: {record.title}", kind.url(record.id)),
+                             record.summary, facts, record.status))
+    table = render_block("fragments/index.html", rows=rows, kind=kind.name,
+                         rel=lambda target: relative_url(page_url, target))
+    title = INDEX_TITLES[kind.name]
+    return "\n".join(["---", json.dumps({"title": title}), "---", "", f"# {title}", "",
+                      table, ""])
+
+
+def redirect_targets(catalog: Catalog) -> dict[str, str]:
+    """Every short permalink and alias path, mapped to its canonical URL."""
+    targets: dict[str, str] = {}
+    for entry in catalog.entries.values():
+        canonical = entry.kind.url(entry.id)
+        targets[f"{entry.id}/"] = canonical
+        targets[f"{entry.id.lower()}/"] = canonical
+        for alias in entry.record.aliases:
+            if body.id_target(alias):
+                retired_kind = KIND_BY_PREFIX[alias[:2]]
+                targets[f"{alias}/"] = canonical
+                targets[f"{alias.lower()}/"] = canonical
+                targets[retired_kind.url(alias)] = canonical
+            else:
+                targets[alias.rstrip("/") + "/"] = canonical
+    return targets
+
+
+def redirects(catalog: Catalog) -> list[GeneratedFile]:
+    files = []
+    for source, target in sorted(redirect_targets(catalog).items()):
+        url = relative_url(source, target)
+        files.append(GeneratedFile(f"{source}index.html",
+                                   render("fragments/redirect.html", url=url)))
+    return files

@@ -1,0 +1,66 @@
+"""Shared fixtures: a copy of the fixture catalog and real MkDocs builds of it."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixtures" / "catalog"
+TODAY_FIXTURE = "2026-11-25"
+
+
+def site_config_text(repo: Path = REPO) -> str:
+    """The repo's mkdocs.yml, pointed at this checkout's hooks and overrides."""
+    text = (repo / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("custom_dir: overrides", f"custom_dir: {repo / 'overrides'}")
+    text = text.replace("- hooks/fmcat_hooks.py", f"- {repo / 'hooks' / 'fmcat_hooks.py'}")
+    head, _, _ = text.partition("\nnav:\n")
+    _, _, tail = text.partition("\nvalidation:\n")
+    nav = ("\nnav:\n  - Home: index.md\n  - Failure modes: failure-modes/index.md\n"
+           "  - Playbooks: playbooks/index.md\n  - Case studies: case-studies/index.md\n")
+    return head + nav + "\nvalidation:\n" + tail
+
+
+@pytest.fixture
+def catalog_dir(tmp_path: Path) -> Path:
+    """A writable copy of the fixture catalog, with a site config."""
+    dest = tmp_path / "catalog"
+    shutil.copytree(FIXTURE, dest)
+    shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
+    (dest / "mkdocs.yml").write_text(site_config_text(), encoding="utf-8")
+    return dest
+
+
+Site = Callable[[str], BeautifulSoup]
+
+
+def build_site(root: Path, *, strict: bool = False) -> Path:
+    """Run a real MkDocs build of a catalog folder and return the site dir."""
+    site = root / "site"
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=strict)
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    build(config)
+    return site
+
+
+def read_page(site: Path, url: str) -> BeautifulSoup:
+    path = site / url / "index.html" if url.endswith("/") or not url else site / url
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="session")
+def built_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One strict build of the fixture catalog, shared by read-only tests."""
+    dest = tmp_path_factory.mktemp("built") / "catalog"
+    shutil.copytree(FIXTURE, dest)
+    shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
+    (dest / "mkdocs.yml").write_text(site_config_text(), encoding="utf-8")
+    return build_site(dest, strict=True)
