@@ -68,6 +68,9 @@ class Catalog:
     incidents: dict[str, IncidentEntry] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     files_read: int = 0
+    # IDs of files that exist but could not be read, taken from their file
+    # names, so one broken file gives one finding and not one per reference.
+    unreadable: dict[str, str] = field(default_factory=dict)
     # Derived indexes, each built in one pass over the records.
     aliases: dict[str, str] = field(default_factory=dict)
     related: dict[str, list[str]] = field(default_factory=dict)
@@ -98,7 +101,8 @@ class Catalog:
         return entry
 
     def knows(self, record_id: str) -> bool:
-        return record_id in self.entries or record_id in self.aliases
+        return (record_id in self.entries or record_id in self.aliases
+                or record_id in self.unreadable)
 
     @property
     def ok(self) -> bool:
@@ -120,6 +124,9 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
             record = _validate(doc, kind.model)
             catalog.findings.extend(doc.findings)
             if record is None:
+                named = _FILE_ID.match(path.name)
+                if named:
+                    catalog.unreadable.setdefault(named.group(1), rel)
                 continue
             if _is_duplicate(record.id, doc, seen, catalog.findings):
                 continue
@@ -131,6 +138,9 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
         incident = _validate(doc, Incident)
         catalog.findings.extend(doc.findings)
         if incident is None:
+            named = _FILE_ID.match(path.name)
+            if named:
+                catalog.unreadable.setdefault(named.group(1), rel)
             continue
         if _is_duplicate(incident.id, doc, seen, catalog.findings):
             continue
@@ -142,6 +152,9 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
         catalog.findings.extend(checks.find_issues(catalog, taxonomy))
     catalog.findings.sort()
     return catalog
+
+
+_FILE_ID = re.compile(r"^((?:FM|MP|CS)-\d{4}|INC-\d{4}-\d{4})\b")
 
 
 def _files(folder: Path, patterns: Iterable[str]) -> list[Path]:

@@ -1,0 +1,207 @@
+"""Every finding code, triggered by one realistic mistake in the fixture catalog.
+
+Each case edits one file of a copy of the fixture catalog and expects one
+coded finding with the right file, line and field. The expected line is the
+line the edit put the marker on, so the cases stay correct when the fixture
+grows.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from fmcat.catalog import load_catalog
+from fmcat.findings import RULES, Finding
+
+from .conftest import FIXTURE
+
+FM1 = "entries/FM-0001-covariate-shift.md"
+FM2 = "entries/FM-0002-prior-shift.md"
+FM3 = "entries/FM-0003-withdrawn-duplicate.md"
+MP9 = "playbooks/MP-0009-circuit-breaker-with-fallback.md"
+CS1 = "case-studies/CS-0001-drift-reuse.md"
+INC1 = "incidents/2026/INC-2026-0001.yml"
+TODAY = date(2026, 11, 25)
+
+
+@dataclass(frozen=True)
+class Case:
+    code: str
+    file: str
+    old: str
+    new: str
+    field: str
+    marker: str | None = None  # text on the expected line; default: first line of `new`
+    line: int | None = None  # fixed line, for whole-file findings
+
+    @property
+    def id(self) -> str:
+        return f"{self.code}-{self.field or 'file'}"
+
+
+CASES = [
+    Case("FMC001", FM1, "## Symptoms", "## Sympt\udcffoms", "", marker="## Sympt"),
+    Case("FMC002", FM1, "*", "", "", line=0),
+    Case("FMC003", FM1, "---\nid: FM-0001", "id: FM-0001", "", line=1),
+    Case("FMC004", FM1, "\n---\n\n## Symptoms", "\n\n## Symptoms", "", line=1),
+    Case("FMC005", FM1, "category: distribution-shift", "category: [distribution-shift",
+         "", marker="stages:"),
+    Case("FMC006", FM1, "frequency: frequent", "frequency: frequent\nseverity: low", "severity",
+         marker="severity: low"),
+    Case("FMC007", FM1, "*front*", "- just\n- a list", "", line=2),
+    Case("FMC008", FM1, "category: distribution-shift", "category: !!python/name:os.system ''",
+         "", marker="category:"),
+    Case("FMC009", FM1, "## Checklist", "## Checklist\n\n" + "x" * 1_100_000, "", line=0),
+    Case("FMC010", FM1, "severity: high", "severty: high", "severty"),
+    Case("FMC011", FM1, "frequency: frequent\n", "", "frequency", line=1),
+    Case("FMC012", FM1, "severity: high", "severity: no", "severity"),
+    Case("FMC020", FM1, "id: FM-0001", "id: FM-1", "id"),
+    Case("FMC021", FM2, "id: FM-0002", "id: FM-0001", "id"),
+    Case("FMC022", FM1, "related: [FM-0002]", "related: [FM-0042]", "related.0"),
+    Case("FMC023", FM2, 'aliases: [FM-0099, "old/prior-shift/"]',
+         'aliases: [FM-0001, "old/prior-shift/"]', "aliases.0"),
+    Case("FMC024", FM1, "id: FM-0001", "id: FM-0004", "id"),
+    Case("FMC025", FM1, "related: [FM-0002]", "related: [FM-0001]", "related.0"),
+    Case("FMC030", FM1, "severity: high", "severity: hgh", "severity"),
+    Case("FMC031", "taxonomy.yml", "review_every_days: 180", "review_every_days: often",
+         "review_every_days"),
+    Case("FMC040", FM1, "## Rationale\n", "## Reasoning\n", "body", marker="*body*"),
+    Case("FMC041", FM1, "Labels arrive late, so input monitoring is the earliest signal.\n", "",
+         "body", marker="## Rationale"),
+    Case("FMC042", FM1, "[the drift playbook](MP-0013)", "[the drift playbook](../playbooks/x.md)",
+         "body"),
+    Case("FMC043", FM1, "## Checklist", "## Symptoms\n\nAgain.\n\n## Checklist", "body",
+         marker="## Symptoms\n\nAgain."),
+    Case("FMC050", FM1, "No reference distribution", "<script>alert(1)</script> No reference",
+         "body"),
+    Case("FMC051", FM1, "[the drift playbook](MP-0013)",
+         "[the drift playbook](jav&#x61;script:alert(1))", "body"),
+    Case("FMC052", FM1, "status: active", "status: active\nrender_macros: true",
+         "render_macros", marker="render_macros"),
+    Case("FMC060", FM3, "status_reason: Merged into FM-0002, which covers the same failure.\n",
+         "", "status", marker="status: withdrawn"),
+    Case("FMC061", FM1, "last_reviewed: 2026-10-12", "last_reviewed: 2024-01-01",
+         "last_reviewed"),
+    Case("FMC062", INC1, "resolved: 2026-03-14T12:00:00Z", "resolved: 2027-03-14T12:00:00Z",
+         "resolved"),
+    Case("FMC063", FM2, "last_reviewed: 2026-09-01", "last_reviewed: 2025-01-01",
+         "last_reviewed"),
+    Case("FMC064", FM1, "status: active", "status: active\nsuperseded_by: FM-0003",
+         "superseded_by", marker="superseded_by"),
+    Case("FMC101", FM1, "detectors:\n  - signal: psi\n    op: \">=\"\n    threshold: 0.25\n"
+         "    window: 1d\n    severity: high\n    action: alert\n"
+         "    scope: Top-20 features against the training reference.\n", "", "detectors",
+         line=1),
+    Case("FMC102", FM2, "mitigations:\n  - playbook: MP-0011\n    kind: respond\n"
+         "    use: Re-estimate priors and adjust the threshold.\n", "", "mitigations", line=1),
+    Case("FMC103", FM2, "artifacts:\n  - type: notebook\n    title: Prior estimate\n"
+         "    url: https://git.example.com/notebooks/prior.ipynb\n", "", "artifacts", line=1),
+    Case("FMC104", FM1, "1. Train on a window that excludes one region.\n2. Score",
+         "- Train on a window that excludes one region.\n- Score", "body",
+         marker="## Reproduction"),
+    Case("FMC105", FM2, "references:\n  - title: Detecting and Correcting for Label Shift with "
+         "Black Box Predictors\n    url: https://arxiv.org/abs/1802.03916\n", "", "references",
+         line=1),
+    Case("FMC106", FM1, "- [ ] A reference", "- A reference", "body", marker="## Checklist"),
+    Case("FMC107", FM1, "PSI of 0.25 or more is the conventional", "A high PSI is the",
+         "body", marker="## Detection"),
+    Case("FMC108", CS1, "revisions:\n  - date: 2026-01-10\n    note: First version.\n", "",
+         "revisions", line=1),
+    Case("FMC109", FM1, "customer_segment: [consumer]", "customer_segment: []",
+         "customer_segment"),
+]
+
+
+def _apply(root: Path, case: Case) -> None:
+    path = root / case.file
+    text = path.read_text(encoding="utf-8")
+    if case.old == "*":
+        path.write_bytes(b"")
+        return
+    if case.old == "*front*":
+        body = text.split("\n---\n", 1)[1]
+        path.write_text(f"---\n{case.new}\n---\n{body}", encoding="utf-8")
+        return
+    assert case.old in text, f"fixture changed: {case.old!r} not in {case.file}"
+    new_text = text.replace(case.old, case.new, 1)
+    path.write_bytes(new_text.encode("utf-8", "surrogateescape"))
+
+
+def _expected_line(root: Path, case: Case) -> int:
+    if case.line is not None:
+        return case.line
+    marker = case.marker or case.new.split("\n")[0]
+    text = (root / case.file).read_bytes().decode("utf-8", "replace")
+    if marker == "*body*":
+        return text.split("\n").index("---", 1) + 2
+    return text[: text.index(marker)].count("\n") + 1
+
+
+@pytest.fixture
+def fresh_catalog(tmp_path: Path) -> Path:
+    root = tmp_path / "catalog"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+def test_fixture_catalog_is_clean() -> None:
+    catalog = load_catalog(FIXTURE, today=TODAY)
+    assert catalog.findings == []
+    assert len(catalog.entries) == 7
+    assert len(catalog.incidents) == 2
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_each_mistake_gives_its_coded_finding(fresh_catalog: Path, case: Case) -> None:
+    _apply(fresh_catalog, case)
+    findings = load_catalog(fresh_catalog, today=TODAY).findings
+    matching = [f for f in findings if f.code == case.code]
+    assert matching, f"expected {case.code}, got {[(f.code, f.message) for f in findings]}"
+    found: Finding = matching[0]
+    assert found.file == case.file
+    assert found.field == case.field
+    assert found.line == _expected_line(fresh_catalog, case)
+    assert found.message
+    assert found.severity == RULES[case.code].severity
+
+
+def test_every_rule_has_a_case() -> None:
+    assert {case.code for case in CASES} == set(RULES)
+
+
+def test_duplicate_id_names_both_files(fresh_catalog: Path) -> None:
+    _apply(fresh_catalog, CASES[[c.code for c in CASES].index("FMC021")])
+    finding = next(f for f in load_catalog(fresh_catalog, today=TODAY).findings
+                   if f.code == "FMC021")
+    names = {finding.file, finding.message.split(" by ")[1].split(":")[0]}
+    assert names == {FM1, FM2} or names == {FM2, FM1}
+
+
+def test_unknown_value_suggests_the_closest(fresh_catalog: Path) -> None:
+    _apply(fresh_catalog, Case("FMC030", FM1, "severity: high", "severity: hgh", "severity"))
+    finding = next(f for f in load_catalog(fresh_catalog, today=TODAY).findings
+                   if f.code == "FMC030")
+    assert finding.hint == "did you mean 'high'?"
+
+
+def test_unknown_field_suggests_the_closest(fresh_catalog: Path) -> None:
+    _apply(fresh_catalog, Case("FMC010", FM1, "    threshold: 0.25", "    treshold: 0.25",
+                               "detectors.0.treshold"))
+    findings = load_catalog(fresh_catalog, today=TODAY).findings
+    unknown = next(f for f in findings if f.code == "FMC010")
+    assert unknown.field == "detectors.0.treshold"
+    assert unknown.hint == "did you mean 'threshold'?"
+    assert unknown.line == 28
+
+
+def test_a_broken_record_is_reported_not_dropped(fresh_catalog: Path) -> None:
+    _apply(fresh_catalog, CASES[[c.code for c in CASES].index("FMC005")])
+    catalog = load_catalog(fresh_catalog, today=TODAY)
+    assert "FM-0001" not in catalog.entries
+    assert any(f.file == FM1 and f.severity == "error" for f in catalog.findings)
+    assert not catalog.ok

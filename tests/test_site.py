@@ -1,0 +1,213 @@
+"""End-to-end: real MkDocs builds of the fixture catalog, HTML parsed and checked."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.exceptions import Abort
+
+from .conftest import build_site, read_page
+
+FIXED_ANCHORS = ["summary", "symptoms", "latent-conditions", "reproduction", "detection",
+                 "mitigation", "rationale", "checklist", "history"]
+
+
+def _redirect_target(site: Path, url: str) -> str:
+    page = read_page(site, url)
+    refresh = page.find("meta", attrs={"http-equiv": "refresh"})
+    assert refresh is not None, f"{url} is not a redirect page"
+    target = refresh["content"].split("url=", 1)[1]
+    assert page.find("link", rel="canonical")["href"] == target
+    return posixpath.normpath(posixpath.join(url, target)) + "/"
+
+
+def _section(page: BeautifulSoup, anchor: str) -> list[str]:
+    """The HTML of everything between a section's h2 and the next h2."""
+    heading = page.find("h2", id=anchor)
+    assert heading is not None, f"no #{anchor}"
+    parts = []
+    for sibling in heading.find_next_siblings():
+        if sibling.name == "h2":
+            break
+        parts.append(str(sibling))
+    return parts
+
+
+def test_records_are_published_at_id_derived_urls(built_fixture: Path) -> None:
+    for url in ["failure-modes/FM-0001/", "failure-modes/FM-0002/", "failure-modes/FM-0003/",
+                "playbooks/MP-0009/", "playbooks/MP-0013/", "case-studies/CS-0001/"]:
+        page = read_page(built_fixture, url)
+        assert page.find("h1", class_="fmcat-title") is not None, url
+    # File names never leak into URLs.
+    assert not list(built_fixture.rglob("*covariate-shift*"))
+
+
+@pytest.mark.parametrize(("url", "target"), [
+    ("FM-0001/", "failure-modes/FM-0001/"),
+    ("fm-0001/", "failure-modes/FM-0001/"),
+    ("MP-0013/", "playbooks/MP-0013/"),
+    ("CS-0001/", "case-studies/CS-0001/"),
+    ("FM-0099/", "failure-modes/FM-0002/"),           # retired ID merged into FM-0002
+    ("failure-modes/FM-0099/", "failure-modes/FM-0002/"),
+    ("old/prior-shift/", "failure-modes/FM-0002/"),   # old path alias
+])
+def test_permalinks_and_aliases_redirect(built_fixture: Path, url: str, target: str) -> None:
+    assert _redirect_target(built_fixture, url) == target
+    assert (built_fixture / target / "index.html").is_file()
+
+
+def test_redirect_keeps_the_section_anchor(built_fixture: Path) -> None:
+    script = read_page(built_fixture, "FM-0001/").find("script").string
+    assert "location.hash" in script
+
+
+def test_fixed_section_anchors(built_fixture: Path) -> None:
+    page = read_page(built_fixture, "failure-modes/FM-0001/")
+    for anchor in FIXED_ANCHORS:
+        assert page.find(id=anchor) is not None, anchor
+
+
+def test_summary_card(built_fixture: Path) -> None:
+    page = read_page(built_fixture, "failure-modes/FM-0001/")
+    card = page.find("section", id="summary")
+    facts = {dt.get_text(strip=True): dd.get_text(" ", strip=True)
+             for dt, dd in zip(card.select(".fmcat-card__facts dt"),
+                               card.select(".fmcat-card__facts dd"), strict=True)}
+    assert facts["ID"].startswith("FM-0001")
+    assert facts["Severity"] == "high"
+    assert facts["Frequency (declared)"] == "frequent"
+    assert facts["Status"] == "active"
+    assert facts["Stewards"] == "@fmcat/model-quality"
+    assert facts["Last reviewed"].startswith("2026-10-12")
+    assert facts["Completeness"] == "100%"
+    assert card.find("a", class_="fmcat-permalink")["href"] == "../../FM-0001/"
+    assert card.find("button", attrs={"data-fmcat-copy": "../../FM-0001/"}) is not None
+    assert "Decisions on the shifted population" in card.get_text()
+
+
+def test_detectors_sit_in_the_detection_section(built_fixture: Path) -> None:
+    page = read_page(built_fixture, "failure-modes/FM-0001/")
+    detection = BeautifulSoup("".join(_section(page, "detection")), "html.parser")
+    rows = detection.select(".fmcat-detectors tbody tr")
+    cells = [td.get_text(" ", strip=True) for td in rows[0].find_all("td")]
+    assert cells[:5] == ["psi Population stability index", ">= 0.25", "1 day", "high", "alert"]
+
+
+def test_mitigations_link_their_playbooks(built_fixture: Path) -> None:
+    page = read_page(built_fixture, "failure-modes/FM-0001/")
+    mitigation = BeautifulSoup("".join(_section(page, "mitigation")), "html.parser")
+    links = [a["href"] for a in mitigation.select(".fmcat-mitigations a")]
+    assert links == ["../../playbooks/MP-0013/", "../../playbooks/MP-0009/"]
+    owners = [tr.find_all("td")[3].get_text() for tr in
+              mitigation.select(".fmcat-mitigations tbody tr")]
+    assert owners == ["@fmcat/model-quality", "@fmcat/sre"]
+    # ID links in the body became real links.
+    body_links = [a["href"] for a in mitigation.find_all("p")[0].find_all("a")]
+    assert body_links == ["../FM-0002/#detection", "../../playbooks/MP-0009/",
+                          "../../playbooks/MP-0013/"]
+
+
+def test_backlinks_both_ways_and_symmetric_related(built_fixture: Path) -> None:
+    playbook = read_page(built_fixture, "playbooks/MP-0013/")
+    used_by = [a["href"] for a in playbook.select("ul.fmcat-links--used-by a")]
+    assert used_by == ["../../failure-modes/FM-0001/"]
+    assert playbook.find(id="steps") is not None
+    assert playbook.find(id="rollback") is not None
+    # FM-0001 declares FM-0002 as related; FM-0002 shows FM-0001 all the same.
+    prior = read_page(built_fixture, "failure-modes/FM-0002/")
+    assert [a["href"] for a in prior.select("ul.fmcat-links--related a")] == [
+        "../FM-0001/"]
+    fm1 = read_page(built_fixture, "failure-modes/FM-0001/")
+    assert [a.get_text() for a in fm1.select("ul.fmcat-links--case-studies a")] == [
+        "CS-0001: Drift baselines reused from fraud to demand forecasting"]
+    assert "INC-2026-0001" in fm1.select_one("ul.fmcat-links--incidents").get_text()
+
+
+def test_withdrawn_entry_keeps_its_page_but_leaves_listings_and_search(
+        built_fixture: Path) -> None:
+    page = read_page(built_fixture, "failure-modes/FM-0003/")
+    assert page.find("meta", attrs={"name": "robots", "content": "noindex"}) is not None
+    banner = page.select_one(".fmcat-status-banner")
+    assert "withdrawn" in banner.get_text()
+    assert banner.find("a")["href"] == "../FM-0002/"
+    index = read_page(built_fixture, "failure-modes/")
+    listed = [a.get_text() for a in index.select("table.fmcat-index a")]
+    assert listed == ["FM-0001: Covariate shift in input features",
+                      "FM-0002: Prior shift changes base rates"]
+    search = json.loads((built_fixture / "search" / "search_index.json").read_text())
+    locations = {doc["location"].split("#")[0] for doc in search["docs"]}
+    assert "failure-modes/FM-0002/" in locations
+    assert "failure-modes/FM-0003/" not in locations
+
+
+def test_trusted_home_page_renders_macros(built_fixture: Path) -> None:
+    assert "2 failure modes." in str(read_page(built_fixture, "").select_one("article"))
+
+
+def test_no_remote_assets(built_fixture: Path) -> None:
+    for path in built_fixture.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"<(?:script|link|img)\b[^>]*(?:src|href)=\"(https?:)?//", html):
+            raise AssertionError(f"{path}: remote asset {match.group(0)}")
+
+
+def test_every_internal_link_resolves(built_fixture: Path) -> None:
+    ids_by_page: dict[Path, set[str]] = {}
+    for path in built_fixture.rglob("*.html"):
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        ids_by_page[path] = {tag["id"] for tag in page.find_all(id=True)}
+    for path in ids_by_page:
+        if path.name == "404.html":  # served at any depth, so it links from the root
+            continue
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for a in page.find_all("a", href=True):
+            href = a["href"]
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith("//"):
+                continue
+            target = (path.parent / parts.path).resolve() if parts.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), f"{path.relative_to(built_fixture)}: broken {href}"
+            if parts.fragment and target in ids_by_page:
+                assert parts.fragment in ids_by_page[target], f"{path}: {href}"
+
+
+def test_broken_entry_fails_the_build_and_names_the_file(
+        catalog_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = catalog_dir / "entries" / "FM-0002-prior-shift.md"
+    path.write_text(path.read_text().replace("severity: medium", "severity: [medium"))
+    with pytest.raises(Abort):
+        build_site(catalog_dir)
+    message = "\n".join(r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    assert "the catalog has 1 error(s)" in message
+    assert re.search(r"entries/FM-0002-prior-shift\.md:19: error: YAML syntax error", message)
+
+
+def test_warnings_fail_a_strict_build(catalog_dir: Path) -> None:
+    path = catalog_dir / "entries" / "FM-0002-prior-shift.md"
+    path.write_text(path.read_text().replace("last_reviewed: 2026-09-01",
+                                             "last_reviewed: 2025-04-01"))
+    build_site(catalog_dir)  # not strict: builds
+    with pytest.raises(Exception, match="warnings in strict mode"):
+        build_site(catalog_dir, strict=True)
+
+
+def test_two_builds_are_identical(catalog_dir: Path, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    first = build_site(catalog_dir)
+    snapshot = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
+    second_root = tmp_path / "second"
+    catalog_dir.rename(second_root)
+    second = build_site(second_root)
+    again = {p.relative_to(second): p.read_bytes() for p in second.rglob("*") if p.is_file()}
+    assert snapshot.keys() == again.keys()
+    differing = [str(name) for name in snapshot if snapshot[name] != again[name]]
+    assert differing == []
