@@ -20,8 +20,9 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _ATTR_LIST = re.compile(r"\s*\{[^}]*\}\s*$")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
-_INLINE_LINK = re.compile(r"(!?\[[^\]\n]*\])\(\s*<?([^)\s>]*)>?(\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+_INLINE_LINK = re.compile(r"(!?\[[^\]]*\])\(\s*<?([^)\s>]*)>?(\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 _REF_DEF = re.compile(r"^( {0,3}\[[^\]]+\]:[ \t]*)<?(\S+?)>?(\s.*)?$")
+_REF_DEF_LINES = re.compile(r"^( {0,3}\[[^\]]+\]:[ \t]*)<?(\S+?)>?([ \t].*)?$", re.MULTILINE)
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
 _ID_TARGET = re.compile(r"^(?P<id>(?:FM|MP|CS)-\d{4})(?:#(?P<anchor>[a-z0-9-]+))?$")
 _NUMBERED = re.compile(r"^ {0,3}\d+[.)][ \t]+\S")
@@ -35,8 +36,11 @@ _DANGEROUS_TAGS = re.compile(
 _EVENT_HANDLER = re.compile(r"<[^>]*[\s/\"']on[a-z]+\s*=", re.IGNORECASE)
 _STYLE_ATTR = re.compile(r"<[^>]*\sstyle\s*=", re.IGNORECASE)
 _UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|data|file):", re.IGNORECASE)
-_RAW_URL_ATTR = re.compile(r"""\s(?:href|src|action|formaction|xlink:href)\s*=\s*["']?([^"'\s>]+)""",
-                           re.IGNORECASE)
+_RAW_URL_ATTR = re.compile(
+    r"""\s(?:href|src|action|formaction|xlink:href|poster|background)\s*=\s*"""
+    r"""(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
+    re.IGNORECASE,
+)
 _TEMPLATE_TAG = re.compile(r"\{%-?\s*(raw|endraw)\b")
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -66,17 +70,34 @@ class Problem:
 
 def _lines_outside_code(body: str, first_line: int) -> Iterator[tuple[int, str]]:
     """Yield (file line, text) for lines outside fenced code, code spans blanked."""
+    for start, text, is_code in _segments(body, first_line):
+        if is_code:
+            continue
+        for offset, line in enumerate(text.split("\n")):
+            yield start + offset, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def _segments(body: str, first_line: int) -> Iterator[tuple[int, str, bool]]:
+    """Split a body into (first file line, text, is_code) runs of whole lines."""
     fence: str | None = None
+    start, run = first_line, list[str]()
     for offset, line in enumerate(body.split("\n")):
         match = _FENCE.match(line)
-        if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
+        opening = fence is None and match is not None
+        closing = fence is not None and match is not None and \
+            match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence)
+        if opening:
+            if run:
+                yield start, "\n".join(run), False
+            assert match is not None
+            fence, start, run = match.group(1), first_line + offset, [line]
             continue
-        if match:
-            fence = match.group(1)
-            continue
-        yield first_line + offset, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        run.append(line)
+        if closing:
+            yield start, "\n".join(run), True
+            fence, start, run = None, first_line + offset + 1, []
+    if run:
+        yield start, "\n".join(run), fence is not None
 
 
 def headings(body: str, first_line: int) -> list[Heading]:
@@ -104,14 +125,25 @@ def sections(body: str, first_line: int) -> dict[str, tuple[Heading, str]]:
 
 
 def links(body: str, first_line: int) -> list[Link]:
+    """Every link target outside code, with the line its target is on.
+
+    Link text may run over several lines, so links are matched per run of
+    text rather than per line.
+    """
     found = []
-    for number, line in _lines_outside_code(body, first_line):
-        found.extend(Link(number, m.group(2)) for m in _INLINE_LINK.finditer(line))
-        ref = _REF_DEF.match(line)
-        if ref:
-            found.append(Link(number, ref.group(2)))
-        found.extend(Link(number, m.group(1)) for m in _AUTOLINK.finditer(line))
-    return found
+    for start, text, is_code in _segments(body, first_line):
+        if is_code:
+            continue
+        plain = _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+        for match in _INLINE_LINK.finditer(plain):
+            found.append(Link(start + plain.count("\n", 0, match.start(2)), match.group(2)))
+        for match in _AUTOLINK.finditer(plain):
+            found.append(Link(start + plain.count("\n", 0, match.start(1)), match.group(1)))
+        for offset, line in enumerate(plain.split("\n")):
+            ref = _REF_DEF.match(line)
+            if ref:
+                found.append(Link(start + offset, ref.group(2)))
+    return sorted(found, key=lambda link: link.line)
 
 
 def id_target(target: str) -> tuple[str, str] | None:
@@ -157,8 +189,9 @@ def unsafe_markup(body: str, first_line: int) -> list[Problem]:
             problems.append(Problem(number, "inline style attributes are not allowed",
                                     "remove the style; the theme styles the page"))
         for match in _RAW_URL_ATTR.finditer(line):
-            if is_unsafe_url(match.group(1)):
-                problems.append(Problem(number, f"unsafe URL '{match.group(1)[:40]}'",
+            url = next(g for g in match.groups() if g is not None)
+            if is_unsafe_url(url):
+                problems.append(Problem(number, f"unsafe URL '{url[:40]}'",
                                         "only http(s) and mailto links are allowed"))
         if _TEMPLATE_TAG.search(line):
             problems.append(Problem(number, "template raw/endraw tags are not allowed",
@@ -182,25 +215,19 @@ def rewrite_for_site(
     link, or None to leave the link alone (the checks report it).
     """
     out = []
-    fence: str | None = None
-    for line in body.split("\n"):
-        match = _FENCE.match(line)
-        if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            out.append(line)
+    for _start, text, is_code in _segments(body, 1):
+        if is_code:
+            out.append(text)
             continue
-        if match:
-            fence = match.group(1)
-            out.append(line)
-            continue
-        heading = _HEADING.match(line)
-        if heading and len(heading.group(1)) == 2:
-            text = _ATTR_LIST.sub("", heading.group(2)).strip()
-            anchor = anchors.get(text.lower())
-            if anchor:
-                line = f"## {text} {{#{anchor}}}"
-        out.append(_rewrite_links(line, resolve))
+        lines = []
+        for line in text.split("\n"):
+            heading = _HEADING.match(line)
+            anchor = None
+            if heading and len(heading.group(1)) == 2:
+                title = _ATTR_LIST.sub("", heading.group(2)).strip()
+                anchor = anchors.get(title.lower())
+            lines.append(f"## {title} {{#{anchor}}}" if anchor else line)
+        out.append(_rewrite_links("\n".join(lines), resolve))
     return "\n".join(out)
 
 
@@ -214,14 +241,13 @@ def _rewrite_links(line: str, resolve: Callable[[str, str], str | None]) -> str:
             return match.group(0)
         return f"{match.group(1)}({path}{match.group(3) or ''})"
 
-    line = _INLINE_LINK.sub(inline, line)
-    ref = _REF_DEF.match(line)
-    if ref:
-        target = id_target(ref.group(2))
+    def reference(match: re.Match[str]) -> str:
+        target = id_target(match.group(2))
         path = resolve(*target) if target else None
-        if path is not None:
-            line = f"{ref.group(1)}{path}{ref.group(3) or ''}"
-    return line
+        return match.group(0) if path is None else f"{match.group(1)}{path}{match.group(3) or ''}"
+
+    line = _INLINE_LINK.sub(inline, line)
+    return _REF_DEF_LINES.sub(reference, line)
 
 
 def relative_md_path(from_src_uri: str, to_src_uri: str, anchor: str = "") -> str:

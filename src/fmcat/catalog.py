@@ -339,4 +339,4 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def kind_of(record_id: str) -> Kind | None:
-    return KIND_BY_PREFIX.get(record_id.split("-")[0])
+    return KIND_BY_PREFIX.get(record_id.split("-", 1)[0])

@@ -7,6 +7,7 @@ through dicts, so the whole run is linear in the size of the catalog.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -112,7 +113,7 @@ def check_entry(entry: Entry, catalog: Catalog, taxonomy: Taxonomy) -> list[Find
 
 
 def _check_identity(entry: Entry, ctx: _Context, catalog: Catalog) -> None:
-    record, kind = entry.record, entry.kind
+    record = entry.record
     filename = entry.path.rsplit("/", 1)[-1]
     if not filename.startswith(record.id):
         ctx.add("FMC024", ("id",), f"file name '{filename}' does not start with {record.id}",
@@ -266,21 +267,22 @@ def _check_failure_mode_completeness(record: FailureMode, entry: Entry, ctx: _Co
     if not record.references:
         ctx.add("FMC105", ("references",), "no reference",
                 "cite a paper or official documentation you have checked")
-    _section_rule(ctx, found, "reproduction", "FMC104",
-                  lambda text: body.count_numbered_steps(text) >= 2,
-                  "reproduction needs at least two numbered steps",
-                  "write the steps as a numbered list someone can follow")
-    _section_rule(ctx, found, "checklist", "FMC106",
-                  lambda text: body.count_checkboxes(text) >= 1,
-                  "checklist has no '- [ ]' items", "write the checks as '- [ ] …' items")
+    _section_rule(ctx, found, "reproduction", code="FMC104",
+                  passes=lambda text: body.count_numbered_steps(text) >= 2,
+                  message="reproduction needs at least two numbered steps",
+                  hint="write the steps as a numbered list someone can follow")
+    _section_rule(ctx, found, "checklist", code="FMC106",
+                  passes=lambda text: body.count_checkboxes(text) >= 1,
+                  message="checklist has no '- [ ]' items",
+                  hint="write the checks as '- [ ] …' items")
     if record.detectors:
-        _section_rule(ctx, found, "detection", "FMC107",
-                      lambda text: bool(_NUMBER_IN_TEXT.search(text)),
-                      "the detection section never mentions a threshold value",
-                      "explain why each threshold is where it is")
+        _section_rule(ctx, found, "detection", code="FMC107",
+                      passes=lambda text: bool(_NUMBER_IN_TEXT.search(text)),
+                      message="the detection section never mentions a threshold value",
+                      hint="explain why each threshold is where it is")
 
 
-def _section_rule(ctx: _Context, found: dict[str, tuple[body.Heading, str]], title: str,
+def _section_rule(ctx: _Context, found: dict[str, tuple[body.Heading, str]], title: str, *,
                   code: str, passes: Callable[[str], bool], message: str, hint: str) -> None:
     match = found.get(title)
     if match is not None and match[1] and not passes(match[1]):
@@ -341,13 +343,13 @@ def check_incident(item: IncidentEntry, catalog: Catalog, taxonomy: Taxonomy) ->
     order = [("started", incident.started), ("detected", incident.detected),
              ("mitigated", incident.mitigated), ("resolved", incident.resolved)]
     present = [(name, value) for name, value in order if value is not None]
-    for (first, a), (second, b) in zip(present, present[1:], strict=False):
+    for (first, a), (second, b) in itertools.pairwise(present):
         if b < a:
             ctx.add("FMC061", (second,), f"{second} ({b:%Y-%m-%d %H:%M}) is before {first} "
                     f"({a:%Y-%m-%d %H:%M})", "durations would be negative: fix the timestamps")
-    for name, value in present:
-        if value.date() > catalog.today:
-            ctx.add("FMC062", (name,), f"{name} {value:%Y-%m-%d} is in the future")
+    for name, stamp in present:
+        if stamp.date() > catalog.today:
+            ctx.add("FMC062", (name,), f"{name} {stamp:%Y-%m-%d} is in the future")
     year = incident.id.split("-")[1]
     if str(incident.detected.year) != year:
         ctx.add("FMC020", ("id",), f"{incident.id} is numbered in {year} but detected in "

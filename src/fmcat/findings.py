@@ -103,10 +103,11 @@ class Finding:
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = asdict(self)
         data["severity"] = self.severity.value
-        return {k: data[k] for k in ("code", "severity", "file", "line", "field", "message", "hint")}
+        order = ("code", "severity", "file", "line", "field", "message", "hint")
+        return {key: data[key] for key in order}
 
 
-def finding(
+def finding(  # noqa: PLR0917 - mirrors the Finding fields, in their order
     code: str, file: str, line: int, field: str, message: str, hint: str = ""
 ) -> Finding:
     """Create a finding, refusing codes that are not registered."""

@@ -20,10 +20,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .findings import Finding, finding
 
-try:  # libyaml is an optional speed-up of PyYAML.
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined,unused-ignore]
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+# libyaml is an optional speed-up of PyYAML that matters at 20,000 entries.
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 1_000_000
 """Largest record accepted; a legitimate entry is a few kilobytes."""
@@ -72,7 +70,7 @@ class Document:
         return self.start_line
 
 
-class _Unsupported(Exception):
+class _UnsupportedError(Exception):
     def __init__(self, message: str, line: int, hint: str) -> None:
         super().__init__(message)
         self.message, self.line, self.hint = message, line, hint
@@ -159,7 +157,8 @@ def _parse_yaml_into(doc: Document, text: str, *, first_line: int) -> None:
         context = f" ({exc.context})" if exc.context else ""
         doc.findings.append(finding(
             "FMC005", doc.path, line, "", f"YAML syntax error: {problem}{context}",
-            "check indentation and quote values that contain ': ', '#', or start with '@', '*', '&'",
+            "check indentation; quote values containing ': ' or '#', "
+            "or starting with '@', '*', '&'",
         ))
         return
     except yaml.YAMLError as exc:
@@ -185,7 +184,7 @@ def _parse_yaml_into(doc: Document, text: str, *, first_line: int) -> None:
     builder = _Builder(doc, first_line)
     try:
         data = builder.build(node, (), 0)
-    except _Unsupported as exc:
+    except _UnsupportedError as exc:
         doc.findings.append(finding("FMC008", doc.path, exc.line, "", exc.message, exc.hint))
         return
     doc.data = data
@@ -206,19 +205,19 @@ class _Builder:
     def build(self, node: Node, loc: Loc, depth: int) -> Any:
         self.visited += 1
         if self.visited > MAX_NODES:
-            raise _Unsupported(f"YAML expands to more than {MAX_NODES:,} values",
+            raise _UnsupportedError(f"YAML expands to more than {MAX_NODES:,} values",
                                self.line(node), "remove anchors and aliases (&, *)")
         if depth > MAX_DEPTH:
-            raise _Unsupported("YAML nested too deeply", self.line(node),
+            raise _UnsupportedError("YAML nested too deeply", self.line(node),
                                f"records need at most {MAX_DEPTH} levels")
         if isinstance(node, ScalarNode):
             if node.tag not in _SCALAR_TAGS:
-                raise _Unsupported(f"YAML tag '{node.tag}' is not supported", self.line(node),
+                raise _UnsupportedError(f"YAML tag '{node.tag}' is not supported", self.line(node),
                                    "remove the '!' tag; write a plain value")
             try:
                 return self.scalars.construct_object(node)
             except (yaml.YAMLError, ValueError) as exc:
-                raise _Unsupported(f"cannot read value: {exc}", self.line(node),
+                raise _UnsupportedError(f"cannot read value: {exc}", self.line(node),
                                    "quote the value") from None
         if isinstance(node, SequenceNode):
             items = []
@@ -228,18 +227,18 @@ class _Builder:
             return items
         if isinstance(node, MappingNode):
             return self.build_mapping(node, loc, depth)
-        raise _Unsupported("unsupported YAML node", self.line(node), "")  # pragma: no cover
+        raise _UnsupportedError("unsupported YAML node", self.line(node), "")  # pragma: no cover
 
     def build_mapping(self, node: MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Unsupported("merge keys and complex keys are not supported",
+                raise _UnsupportedError("merge keys and complex keys are not supported",
                                    self.line(key_node), "write every field out in full")
             key = self.build(key_node, loc, depth + 1)
             if not isinstance(key, str):
-                raise _Unsupported(
+                raise _UnsupportedError(
                     f"field name {key_node.value!r} is read as {type(key).__name__}, "
                     "not as text", self.line(key_node),
                     f"quote it: \"{key_node.value}\"",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import nh3
 
+from .body import is_unsafe_url
+
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div",
     "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
@@ -37,6 +39,10 @@ def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
     # Task-list checkboxes are the only inputs Markdown makes; nothing else
     # may smuggle in a form control.
     if element == "input" and attribute == "type" and value != "checkbox":
+        return None
+    # Belt and braces: a scheme hidden by whitespace or entities is dropped
+    # even where the browser would not run it.
+    if attribute in ("href", "src") and is_unsafe_url(value):
         return None
     return value
 
