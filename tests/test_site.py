@@ -211,3 +211,17 @@ def test_two_builds_are_identical(catalog_dir: Path, tmp_path: Path,
     assert snapshot.keys() == again.keys()
     differing = [str(name) for name in snapshot if snapshot[name] != again[name]]
     assert differing == []
+
+
+def test_the_build_touches_no_network(catalog_dir: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"network access during the build: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    site = build_site(catalog_dir, strict=True)
+    assert (site / "failure-modes" / "FM-0001" / "index.html").is_file()
