@@ -71,3 +71,23 @@ def test_repo_site_builds(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> N
 def _mkdir(path: Path) -> Path:
     path.mkdir(parents=True)
     return path
+
+
+@pytest.mark.parametrize("vocabulary", ["categories", "stages", "causes", "data_domain",
+                                        "model_family", "environment", "customer_segment"])
+def test_every_taxonomy_value_is_used(vocabulary: str) -> None:
+    catalog = repo_catalog()
+    assert catalog.taxonomy is not None
+    used: set[str] = set()
+    for entry in catalog.failure_modes:
+        value = getattr(entry.record, "category" if vocabulary == "categories" else vocabulary)
+        used.update([value] if isinstance(value, str) else value)
+    assert set(catalog.taxonomy.vocabulary(vocabulary)) - used == set()
+
+
+def test_starter_catalog_counts() -> None:
+    catalog = repo_catalog()
+    assert len(catalog.failure_modes) >= 40
+    assert len(catalog.playbooks) >= 15
+    assert len(catalog.case_studies) >= 6
+    assert len(catalog.incidents) >= 120
