@@ -1,0 +1,144 @@
+"""Benchmark harness: validate and build synthetic catalogs, report the figures.
+
+For each size N it generates a catalog (see generate.py) and measures, each
+in a fresh process: `fmcat validate`, the full site build with our hooks, and
+a plain mkdocs-material build of the same Markdown without them (the
+baseline). It reports wall time, peak memory (max RSS of the process), the
+hook overhead against the baseline, entry-page HTML size, total site size and
+the search payload a browser fetches for its first query.
+
+Targets (issue #8) are printed next to the figures; they are reported, not
+enforced, because timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+
+
+def measure(argv: list[str], cwd: Path) -> Run:
+    """Run a command and return its wall time and peak resident memory."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{stderr[-3000:]}")
+    return Run(elapsed, usage.ru_maxrss / 1024)
+
+
+def baseline_project(catalog: Path, dest: Path) -> Path:
+    """The same Markdown as a plain Material site: no hooks, no macros."""
+    docs = dest / "docs"
+    shutil.copytree(catalog / "docs", docs)
+    for folder, url_dir in [("entries", "failure-modes"), ("playbooks", "playbooks"),
+                            ("case-studies", "case-studies")]:
+        (docs / url_dir).mkdir(exist_ok=True)
+        for path in (catalog / folder).glob("*.md"):
+            (docs / url_dir / f"{path.name[:7]}.md").write_text(
+                path.read_text(encoding="utf-8"), encoding="utf-8")
+    (dest / "mkdocs.yml").write_text(
+        "site_name: Baseline\ntheme:\n  name: material\n  font: false\n"
+        "plugins:\n  - search\nmarkdown_extensions:\n  - toc:\n      permalink: true\n"
+        "  - attr_list\n  - admonition\n  - tables\n  - pymdownx.superfences\n"
+        "  - pymdownx.tasklist\nvalidation:\n  nav:\n    omitted_files: ignore\n"
+        "  links:\n    not_found: ignore\n    unrecognized_links: ignore\n", encoding="utf-8")
+    return dest
+
+
+def size_of(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def first_search_payload(site: Path) -> int:
+    """Bytes a browser fetches before it can answer a first query."""
+    index = site / "search" / "search_index.json"
+    return index.stat().st_size if index.exists() else 0
+
+
+def bench(n: int, work: Path) -> dict[str, float]:
+    catalog = generate(work / f"catalog-{n}", n)
+    validate = measure([str(BIN / "fmcat"), "validate", "--root", str(catalog)], catalog)
+    site = catalog / "site"
+    full = measure([str(BIN / "mkdocs"), "build", "-q", "-d", str(site)], catalog)
+    base_dir = baseline_project(catalog, work / f"baseline-{n}")
+    base = measure([str(BIN / "mkdocs"), "build", "-q", "-d", str(base_dir / "site")], base_dir)
+    entry_page = site / "failure-modes" / "FM-0001" / "index.html"
+    return {
+        "entries": n,
+        "validate_s": validate.seconds, "validate_mib": validate.peak_mib,
+        "build_s": full.seconds, "build_mib": full.peak_mib,
+        "baseline_s": base.seconds, "baseline_mib": base.peak_mib,
+        "overhead": full.seconds / base.seconds - 1,
+        "build_over_validate": full.seconds / validate.seconds,
+        "entry_page_kib": entry_page.stat().st_size / 1024,
+        "site_mib": size_of(site) / 2**20,
+        "search_payload_mib": first_search_payload(site) / 2**20,
+    }
+
+
+def report(rows: list[dict[str, float]]) -> str:
+    columns = [("entries", "N", "{:.0f}"), ("validate_s", "validate s", "{:.2f}"),
+               ("validate_mib", "validate MiB", "{:.0f}"), ("build_s", "build s", "{:.1f}"),
+               ("build_mib", "build MiB", "{:.0f}"), ("baseline_s", "baseline s", "{:.1f}"),
+               ("overhead", "hook overhead", "{:+.0%}"),
+               ("build_over_validate", "build/validate", "{:.0f}x"),
+               ("entry_page_kib", "entry page KiB", "{:.1f}"), ("site_mib", "site MiB", "{:.1f}"),
+               ("search_payload_mib", "search MiB", "{:.2f}")]
+    lines = ["| " + " | ".join(title for _, title, _ in columns) + " |",
+             "|" + "---|" * len(columns)]
+    for row in rows:
+        lines.append("| " + " | ".join(fmt.format(row[key]) for key, _, fmt in columns) + " |")
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        scale = last["entries"] / first["entries"]
+        lines.append(f"\nbuild time grew {last['build_s'] / first['build_s']:.1f}x for "
+                     f"{scale:.0f}x entries (target: at most {scale * 1.1:.0f}x)")
+    lines.append("targets: hook overhead <= +25% at N=1000; build MiB < 2048 at N=20000; "
+                 "entry page size flat in N; build/validate >= 10x; search payload <= 2 MB")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="fmcat-bench-"))
+    rows = []
+    for n in args.sizes:
+        rows.append(bench(n, work))
+        print(f"N={n} done", file=sys.stderr)
+    print(report(rows))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
