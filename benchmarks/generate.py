@@ -34,7 +34,7 @@ def _set(front: str, key: str, value: str) -> str:
 
 def generate(dest: Path, n_entries: int, *, seed: int = 7) -> Path:
     """Write a complete catalog folder (site config included) with N failure modes."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not security
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
