@@ -52,8 +52,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         )
     for item in catalog.findings:
         log.warning(format_text([item]))
-    _build = _Build(root, plan_site(catalog))
-    config.extra["fmcat"] = home_summary(catalog)
+    plan = plan_site(catalog)
+    _build = _Build(root, plan)
+    config.extra["fmcat"] = home_summary(catalog, plan.derived)
     return config
 
 

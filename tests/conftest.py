@@ -24,7 +24,8 @@ def site_config_text(repo: Path = REPO) -> str:
     text = text.replace("- hooks/fmcat_hooks.py", f"- {repo / 'hooks' / 'fmcat_hooks.py'}")
     head, _, _ = text.partition("\nnav:\n")
     _, _, tail = text.partition("\nvalidation:\n")
-    nav = ("\nnav:\n  - Home: index.md\n  - Failure modes: failure-modes/index.md\n"
+    nav = ("\nnav:\n  - Home: index.md\n  - Catalog: failure-modes/index.md\n"
+           "  - Matrix: matrix/index.md\n  - Browse: browse/index.md\n"
            "  - Playbooks: playbooks/index.md\n  - Case studies: case-studies/index.md\n")
     return head + nav + "\nvalidation:\n" + tail
 

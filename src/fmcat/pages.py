@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -18,23 +17,38 @@ from datetime import timedelta
 from . import body
 from .catalog import Catalog, Entry
 from .checks import completeness
+from .discovery import (
+    DIMENSIONS,
+    NEVER_OBSERVED,
+    Observed,
+    listed,
+    observed_frequency,
+    similar_entries,
+    tag_index,
+    values_of,
+)
+from .listings import browse_pages, catalog_page, matrix_page
+from .listings import page as listing_page
 from .model import (
     CASE_STUDY,
     FAILURE_MODE,
     KIND_BY_PREFIX,
-    KINDS,
     PLAYBOOK,
     CaseStudy,
     FailureMode,
     Kind,
     Playbook,
+    Record,
 )
 from .render import render, render_block
 from .sanitize import sanitize_html
-from .taxonomy import TAG_DIMENSIONS, Taxonomy
+from .taxonomy import Taxonomy
+from .urls import record_url, relative_url
+
+RECORD_BOOST = 2.0
 
 INDEX_TITLES = {
-    FAILURE_MODE.name: "Failure modes",
+    FAILURE_MODE.name: "Catalog",
     PLAYBOOK.name: "Mitigation playbooks",
     CASE_STUDY.name: "Case studies",
 }
@@ -50,7 +64,7 @@ class Link:
 @dataclass(frozen=True)
 class ChipGroup:
     label: str
-    chips: tuple[str, ...]
+    chips: tuple[Link, ...]
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,7 @@ class RecordView:
     review_due: str
     overdue: bool
     chips: tuple[ChipGroup, ...]
+    observed: Observed
     completeness: int
     noindex: bool
     source_path: str
@@ -96,10 +111,20 @@ class GeneratedFile:
     source_path: str | None = None
 
 
+@dataclass(frozen=True)
+class Derived:
+    """Indexes computed once per build and shared by every page."""
+
+    observed: dict[str, Observed]
+    similar: dict[str, list[str]]
+    tags: dict[str, dict[str, list[str]]]
+
+
 @dataclass
 class SitePlan:
     """Everything the build adds to the site, computed once per build."""
 
+    derived: Derived
     files: list[GeneratedFile] = field(default_factory=list)
     views: dict[str, RecordView] = field(default_factory=dict)
     record_pages: set[str] = field(default_factory=set)
@@ -114,34 +139,28 @@ class SitePlan:
         return page_html
 
 
-def relative_url(page_url: str, target: str) -> str:
-    """A link from one directory URL to another, working under any base path."""
-    path, _, anchor = target.partition("#")
-    rel = posixpath.relpath(path or ".", page_url or ".")
-    if rel == ".":
-        rel = "./"
-    elif path.endswith("/") or not path:
-        rel += "/"
-    return f"{rel}#{anchor}" if anchor else rel
-
-
-def record_url(record_id: str) -> str:
-    kind = KIND_BY_PREFIX[record_id[:2]]
-    return kind.url(record_id)
+def derive(catalog: Catalog) -> Derived:
+    return Derived(observed_frequency(catalog), similar_entries(catalog), tag_index(catalog))
 
 
 def plan_site(catalog: Catalog) -> SitePlan:
-    """Record pages, index pages and redirects for a loaded, valid catalog."""
+    """Record pages, listings and redirects for a loaded, valid catalog."""
     taxonomy = catalog.taxonomy
     assert taxonomy is not None, "plan_site needs a catalog whose taxonomy loaded"
-    plan = SitePlan()
+    derived = derive(catalog)
+    plan = SitePlan(derived=derived)
     for entry in catalog.entries.values():
         src_uri = entry.kind.src_uri(entry.id)
-        plan.files.append(GeneratedFile(src_uri, record_markdown(entry, catalog, taxonomy),
-                                        entry.path))
-        plan.views[src_uri] = record_view(entry, catalog, taxonomy)
+        plan.files.append(GeneratedFile(
+            src_uri, record_markdown(entry, catalog, taxonomy, derived), entry.path))
+        plan.views[src_uri] = record_view(entry, catalog, taxonomy, derived)
         plan.record_pages.add(src_uri)
-    for kind in KINDS:
+    plan.files.append(GeneratedFile(f"{FAILURE_MODE.url_dir}/index.md", catalog_page(
+        listed(catalog), taxonomy, derived.observed)))
+    plan.files.append(GeneratedFile("matrix/index.md", matrix_page(listed(catalog), taxonomy)))
+    for src_uri, content in browse_pages(catalog, taxonomy, derived.tags).items():
+        plan.files.append(GeneratedFile(src_uri, content))
+    for kind in (PLAYBOOK, CASE_STUDY):
         plan.files.append(GeneratedFile(f"{kind.url_dir}/index.md",
                                         index_markdown(kind, catalog, taxonomy)))
     plan.files.extend(redirects(catalog))
@@ -151,7 +170,8 @@ def plan_site(catalog: Catalog) -> SitePlan:
 # --- record pages ------------------------------------------------------------
 
 
-def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy) -> RecordView:
+def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
+                derived: Derived) -> RecordView:
     record = entry.record
     score, _ = completeness(entry, catalog.findings)
     interval = record.review_every or taxonomy.review_every_days
@@ -168,20 +188,17 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy) -> RecordVie
     if isinstance(record, FailureMode):
         severity, frequency = record.severity, record.frequency
         impact, kpis = record.business_impact.description, tuple(record.business_impact.kpis)
-        chips.append(ChipGroup("Category", (taxonomy.title_of("categories", record.category),)))
-        chips.append(ChipGroup("Stages", tuple(taxonomy.title_of("stages", s)
-                                               for s in record.stages)))
-        chips.append(ChipGroup("Causes", tuple(taxonomy.title_of("causes", c)
-                                               for c in record.causes)))
-        for dimension in TAG_DIMENSIONS:
-            chips.append(ChipGroup(dimension.replace("_", " ").capitalize(), tuple(
-                taxonomy.title_of(dimension, v) for v in getattr(record, dimension))))
+        for dimension in DIMENSIONS:
+            chips.append(ChipGroup(dimension.title, tuple(
+                Link(taxonomy.title_of(dimension.vocabulary, value),
+                     dimension.value_url(value))
+                for value in values_of(record, dimension))))
     elif isinstance(record, Playbook):
         owner, ttr = record.owner, _duration_text(record.time_to_remediate)
-        chips.append(ChipGroup("Kinds", tuple(record.kinds)))
+        chips.append(ChipGroup("Kinds", tuple(Link(kind, "") for kind in record.kinds)))
     elif isinstance(record, CaseStudy):
-        chips.append(ChipGroup("Scenario", ("illustrative" if record.illustrative
-                                            else "real event",)))
+        chips.append(ChipGroup("Scenario", (Link("illustrative" if record.illustrative
+                                                 else "real event", ""),)))
     return RecordView(
         kind=entry.kind.name,
         kind_label=entry.kind.label,
@@ -210,10 +227,30 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy) -> RecordVie
         review_due=due.isoformat(),
         overdue=due < catalog.today,
         chips=tuple(chips),
+        observed=derived.observed.get(record.id, NEVER_OBSERVED),
         completeness=round(score * 100),
         noindex=record.status == "withdrawn",
         source_path=entry.path,
     )
+
+
+def search_terms(record: Record) -> list[str]:
+    """Terms Material's search indexes with its highest boost (`meta.tags`).
+
+    The summary card is template output and is not indexed, so the ID, the
+    tag values and the detector signals are given to search this way; that
+    also ranks a record above the listings that merely mention them.
+    """
+    terms = [record.id]
+    if isinstance(record, FailureMode):
+        for dimension in DIMENSIONS:
+            terms.extend(values_of(record, dimension))
+        terms.extend(detector.signal for detector in record.detectors)
+    elif isinstance(record, Playbook):
+        terms.extend(record.kinds)
+    elif isinstance(record, CaseStudy):
+        terms.extend([*record.failure_modes, *record.playbooks])
+    return list(dict.fromkeys(terms))
 
 
 def _duration_text(value: str) -> str:
@@ -222,7 +259,8 @@ def _duration_text(value: str) -> str:
     return f"{number} {units[value[-1]]}{'s' if number != 1 else ''}"
 
 
-def record_markdown(entry: Entry, catalog: Catalog, taxonomy: Taxonomy) -> str:
+def record_markdown(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
+                    derived: Derived) -> str:
     """The Markdown MkDocs renders for a record: fixed anchors, resolved links,
     generated sections, and front matter that we write ourselves."""
     record = entry.record
@@ -246,7 +284,7 @@ def record_markdown(entry: Entry, catalog: Catalog, taxonomy: Taxonomy) -> str:
         inserts["mitigation"] = render_block(
             "fragments/mitigations.html", rows=_mitigation_rows(record, catalog), **context)
         tail.append(render("fragments/links.html", groups=_failure_mode_links(
-            entry, catalog), **context))
+            entry, catalog, derived), **context))
     elif isinstance(record, Playbook):
         inserts["when-to-use"] = render("fragments/playbook.html", playbook=record,
                                               ttr=_duration_text(record.time_to_remediate),
@@ -262,8 +300,10 @@ def record_markdown(entry: Entry, catalog: Catalog, taxonomy: Taxonomy) -> str:
                              created=record.created, last_reviewed=record.last_reviewed))
     text = _insert_at_section_ends(text, inserts)
     meta: dict[str, object] = {"title": html.escape(f"{record.id}: {record.title}")}
-    if record.status == "withdrawn":
-        meta["search"] = {"exclude": True}
+    # Records outrank the listings that mention them; withdrawn ones are not found.
+    meta["search"] = {"exclude": True} if record.status == "withdrawn" else {
+        "boost": RECORD_BOOST}
+    meta["tags"] = search_terms(record)
     parts = ["---", json.dumps(meta, ensure_ascii=False), "---", "", text.strip(), ""]
     parts.extend(block + "\n" for block in tail if block)
     return "\n".join(parts)
@@ -373,11 +413,14 @@ def _incident_links(ids: Iterable[str], catalog: Catalog) -> tuple[Link, ...]:
     return tuple(links)
 
 
-def _failure_mode_links(entry: Entry, catalog: Catalog) -> list[LinkGroup]:
+def _failure_mode_links(entry: Entry, catalog: Catalog, derived: Derived) -> list[LinkGroup]:
     return [
         LinkGroup("related", "Related failure modes",
                   _entry_links(catalog.related.get(entry.id, []), catalog),
                   "No related failure modes yet."),
+        LinkGroup("similar", "Similar failure modes",
+                  _entry_links(derived.similar.get(entry.id, []), catalog),
+                  "No other entry shares enough causes and tags."),
         LinkGroup("case-studies", "Case studies",
                   _entry_links(catalog.cited_by_cases.get(entry.id, []), catalog),
                   "No case study cites this failure mode yet."),
@@ -428,9 +471,7 @@ def index_markdown(kind: Kind, catalog: Catalog, taxonomy: Taxonomy) -> str:
         if record.status == "withdrawn":
             continue
         facts: tuple[str, ...] = ()
-        if isinstance(record, FailureMode):
-            facts = (record.severity, taxonomy.title_of("categories", record.category))
-        elif isinstance(record, Playbook):
+        if isinstance(record, Playbook):
             facts = (record.owner, _duration_text(record.time_to_remediate))
         elif isinstance(record, CaseStudy):
             facts = (", ".join(record.failure_modes),)
@@ -438,9 +479,7 @@ def index_markdown(kind: Kind, catalog: Catalog, taxonomy: Taxonomy) -> str:
                              record.summary, facts, record.status))
     table = render_block("fragments/index.html", rows=rows, kind=kind.name,
                          rel=lambda target: relative_url(page_url, target))
-    title = INDEX_TITLES[kind.name]
-    return "\n".join(["---", json.dumps({"title": title}), "---", "", f"# {title}", "",
-                      table, ""])
+    return listing_page(INDEX_TITLES[kind.name], table)
 
 
 def redirect_targets(catalog: Catalog) -> dict[str, str]:

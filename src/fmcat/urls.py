@@ -1,0 +1,23 @@
+"""URLs: every one derived from an ID or a vocabulary value, never a file name."""
+
+from __future__ import annotations
+
+import posixpath
+
+from .model import KIND_BY_PREFIX
+
+
+def relative_url(page_url: str, target: str) -> str:
+    """A link from one directory URL to another, working under any base path."""
+    path, _, anchor = target.partition("#")
+    rel = posixpath.relpath(path or ".", page_url or ".")
+    if rel == ".":
+        rel = "./"
+    elif path.endswith("/") or not path:
+        rel += "/"
+    return f"{rel}#{anchor}" if anchor else rel
+
+
+def record_url(record_id: str) -> str:
+    """`FM-0007` → `failure-modes/FM-0007/`."""
+    return KIND_BY_PREFIX[record_id[:2]].url(record_id)
