@@ -1,0 +1,200 @@
+"""What readers click, in a real headless Chromium, against the repo's own site.
+
+The site is built once per session and served from a loopback HTTP server.
+Locally the tests skip when Chromium is missing; in CI (`CI` set) they fail,
+because `.ci/run` installs it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from fmcat.catalog import load_catalog
+from fmcat.model import FailureMode
+
+from .conftest import REPO, build_site
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.browser
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser") / "repo"
+    root.mkdir()
+    for name in ["mkdocs.yml", "taxonomy.yml"]:
+        shutil.copy(REPO / name, root / name)
+    for folder in ["docs", "overrides", "hooks", "entries", "playbooks", "case-studies",
+                   "incidents"]:
+        shutil.copytree(REPO / folder, root / folder)
+    site = build_site(root)
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run should install it")
+        pytest.skip("Chromium is not installed")
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.on("console", lambda m: tab.console_errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
+    yield tab
+    context.close()
+
+
+def _search(page: object, site_url: str, query: str) -> list[str]:
+    page.goto(site_url)  # type: ignore[attr-defined]
+    page.fill(".md-search__input", query)  # type: ignore[attr-defined]
+    results = page.locator(".md-search-result__item > a")  # type: ignore[attr-defined]
+    results.first.wait_for(timeout=10_000)
+    hrefs: list[str] = results.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    return [urlsplit(h).path for h in hrefs]
+
+
+@pytest.mark.parametrize("query", ["FM-0007", "fm-0007"])
+def test_search_by_id_opens_the_entry_first(page: object, site_url: str, query: str) -> None:
+    paths = _search(page, site_url, query)
+    assert paths[0] == "/failure-modes/FM-0007/"
+    page.locator(".md-search-result__item > a").first.click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/failure-modes/FM-0007/**")  # type: ignore[attr-defined]
+    assert "FM-0007" in page.locator("h1").inner_text()  # type: ignore[attr-defined]
+
+
+def _signal_used_once() -> tuple[str, str]:
+    catalog = load_catalog(REPO)
+    users: dict[str, set[str]] = {}
+    for entry in catalog.failure_modes:
+        assert isinstance(entry.record, FailureMode)
+        for detector in entry.record.detectors:
+            users.setdefault(detector.signal, set()).add(entry.id)
+    signal = sorted(s for s, ids in users.items() if len(ids) == 1)[0]
+    return signal, next(iter(users[signal]))
+
+
+def test_search_by_signal_name_opens_the_entry_first(page: object, site_url: str) -> None:
+    signal, entry_id = _signal_used_once()
+    assert _search(page, site_url, signal)[0] == f"/failure-modes/{entry_id}/"
+
+
+def test_search_by_tag_value_finds_entries_before_listings(page: object,
+                                                           site_url: str) -> None:
+    paths = _search(page, site_url, "forecasting")
+    assert paths[0].startswith("/failure-modes/FM-")
+
+
+def test_catalog_filters_by_two_facets_and_the_url_reproduces_it(page: object,
+                                                                 site_url: str) -> None:
+    catalog = load_catalog(REPO)
+    expected = sorted(
+        e.id for e in catalog.failure_modes
+        if isinstance(e.record, FailureMode) and e.record.severity == "high"
+        and "tabular" in e.record.data_domain and e.record.status != "withdrawn")
+    assert 0 < len(expected) < len(catalog.failure_modes)
+    page.goto(site_url + "failure-modes/")  # type: ignore[attr-defined]
+    page.select_option("select[name=severity]", "high")  # type: ignore[attr-defined]
+    page.select_option("select[name=data-domain]", "tabular")  # type: ignore[attr-defined]
+    visible = "#fmcat-catalog tbody tr:not([hidden])"
+    shown = page.locator(visible).evaluate_all(  # type: ignore[attr-defined]
+        "rows => rows.map(r => r.dataset.id)")
+    assert sorted(shown) == expected
+    query = parse_qs(urlsplit(page.url).query)  # type: ignore[attr-defined]
+    assert query == {"severity": ["high"], "data-domain": ["tabular"]}
+    assert page.locator("[data-fmcat-count]").inner_text().startswith(  # type: ignore[attr-defined]
+        f"{len(expected)} of ")
+    again = page.context.new_page()  # type: ignore[attr-defined]
+    again.goto(page.url)  # type: ignore[attr-defined]
+    reproduced = again.locator(visible).evaluate_all("rows => rows.map(r => r.dataset.id)")
+    assert sorted(reproduced) == expected
+    assert again.locator("select[name=severity]").input_value() == "high"
+
+
+def test_catalog_sorts_by_column(page: object, site_url: str) -> None:
+    page.goto(site_url + "failure-modes/")  # type: ignore[attr-defined]
+    page.click("th[data-fmcat-sort=observed]")  # type: ignore[attr-defined]
+    page.click("th[data-fmcat-sort=observed]")  # type: ignore[attr-defined]
+    counts = page.locator("#fmcat-catalog tbody tr td:nth-child(4)").evaluate_all(  # type: ignore[attr-defined]
+        "cells => cells.map(c => Number(c.textContent))")
+    assert counts == sorted(counts, reverse=True)
+    assert "sort=-observed" in page.url  # type: ignore[attr-defined]
+
+
+def test_catalog_without_javascript_shows_every_row(browser: object, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.goto(site_url + "failure-modes/?severity=low")
+    rows = tab.locator("#fmcat-catalog tbody tr:not([hidden])").count()
+    assert rows == len([e for e in load_catalog(REPO).failure_modes
+                        if e.record.status != "withdrawn"])
+    context.close()
+
+
+def test_tag_chip_leads_to_its_value_page(page: object, site_url: str) -> None:
+    page.goto(site_url + "failure-modes/FM-0032/")  # type: ignore[attr-defined]
+    page.locator("a.fmcat-chip", has_text="Forecasting models").click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/browse/model-family/forecasting/")  # type: ignore[attr-defined]
+    assert "Forecasting models" in page.locator("h1").inner_text()  # type: ignore[attr-defined]
+    listed = page.locator(".fmcat-listing a").all_inner_texts()  # type: ignore[attr-defined]
+    assert any(text.startswith("FM-0032:") for text in listed)
+
+
+def test_matrix_links_open_entries(page: object, site_url: str) -> None:
+    page.goto(site_url + "matrix/")  # type: ignore[attr-defined]
+    link = page.locator(".fmcat-matrix td a").first  # type: ignore[attr-defined]
+    target = link.inner_text().strip()
+    link.click()
+    page.wait_for_url(f"**/failure-modes/{target}/")  # type: ignore[attr-defined]
+    assert target in page.locator("h1").inner_text()  # type: ignore[attr-defined]
+
+
+def test_permalink_redirect_keeps_the_anchor(page: object, site_url: str) -> None:
+    page.goto(site_url + "FM-0005/#detection")  # type: ignore[attr-defined]
+    page.wait_for_url("**/failure-modes/FM-0005/#detection")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("path", [
+    "", "failure-modes/", "matrix/", "browse/", "browse/data-domain/",
+    "browse/data-domain/tabular/", "failure-modes/FM-0001/", "playbooks/",
+    "playbooks/MP-0004/", "case-studies/", "case-studies/CS-0001/", "contributing/",
+    "about/", "FM-0001/",
+])
+def test_no_console_errors(page: object, site_url: str, path: str) -> None:
+    response = page.goto(site_url + path)  # type: ignore[attr-defined]
+    assert response is not None and response.ok
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
+    assert page.console_errors == []  # type: ignore[attr-defined]
