@@ -26,9 +26,10 @@ site: setup  ## build the site into site/ (strict: warnings fail)
 validate: setup
 	$(BIN)/fmcat validate --strict
 
-test: setup  ## every test: lint, types, unit, CLI, site builds, browser
+test: setup  ## every test: lint, types, CODEOWNERS, unit, CLI, site builds, browser
 	$(BIN)/ruff check src tests hooks benchmarks
 	$(BIN)/mypy
+	$(BIN)/fmcat codeowners --check
 	$(BIN)/pytest
 
 bench: setup  ## benchmark harness (N=1000 by default; N="1000 5000 20000")

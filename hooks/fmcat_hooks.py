@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from fmcat.catalog import load_catalog
+from fmcat.clock import build_date
 from fmcat.findings import Severity, format_text, summarize
 from fmcat.pages import SitePlan, plan_site
 from fmcat.site import catalog_root, home_summary
@@ -43,7 +44,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if not config.use_directory_urls:
         raise PluginError("fmcat: use_directory_urls must stay true; entry URLs depend on it")
     root = catalog_root(config.config_file_path)
-    catalog = load_catalog(root)
+    catalog = load_catalog(root, today=build_date())
     errors = [f for f in catalog.findings if f.severity is Severity.ERROR]
     if errors:
         raise PluginError(
@@ -52,7 +53,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         )
     for item in catalog.findings:
         log.warning(format_text([item]))
-    plan = plan_site(catalog)
+    plan = plan_site(catalog, site_name=config.site_name, site_url=config.site_url or None)
     _build = _Build(root, plan)
     config.extra["fmcat"] = home_summary(catalog, plan.derived)
     return config

@@ -26,7 +26,10 @@ def site_config_text(repo: Path = REPO) -> str:
     _, _, tail = text.partition("\nvalidation:\n")
     nav = ("\nnav:\n  - Home: index.md\n  - Catalog: failure-modes/index.md\n"
            "  - Matrix: matrix/index.md\n  - Browse: browse/index.md\n"
-           "  - Playbooks: playbooks/index.md\n  - Case studies: case-studies/index.md\n")
+           "  - Playbooks: playbooks/index.md\n  - Case studies: case-studies/index.md\n"
+           "  - Governance:\n      - What's new: whats-new/index.md\n"
+           "      - Review queue: review/index.md\n      - Quality report: quality/index.md\n"
+           "      - Stewards: stewards/index.md\n")
     return head + nav + "\nvalidation:\n" + tail
 
 
@@ -65,3 +68,12 @@ def built_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
     (dest / "mkdocs.yml").write_text(site_config_text(), encoding="utf-8")
     return build_site(dest, strict=True)
+
+
+FIXED_EPOCH = "1795564800"  # 2026-11-25 00:00 UTC
+
+
+@pytest.fixture(autouse=True)
+def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs on 2026-11-25, so review dates never age the suite."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import checks
+from .clock import build_date
 from .findings import Finding, did_you_mean, finding
 from .frontmatter import Document, Loc, parse_markdown, parse_yaml
 from .model import (
@@ -113,7 +114,7 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
     """Read every record under `root`, validate it and build the indexes."""
     root = Path(root)
     taxonomy, findings = load_taxonomy(root)
-    catalog = Catalog(root=root, taxonomy=taxonomy, today=today or date.today())
+    catalog = Catalog(root=root, taxonomy=taxonomy, today=today or build_date())
     catalog.findings.extend(findings)
     seen: dict[str, str] = {}
     for kind in KINDS:

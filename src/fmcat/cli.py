@@ -10,12 +10,23 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
 from .catalog import load_catalog
+from .clock import build_date
 from .findings import RULES, format_github, format_json, format_text, has_errors, summarize
+from .governance import (
+    CODEOWNERS_FILE,
+    DUE_SOON_DAYS,
+    by_steward,
+    check_codeowners,
+    codeowners_text,
+    review_queue,
+    sample_for_review,
+)
 from .scaffold import NEW_KINDS, ScaffoldError, create_record
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -70,6 +81,60 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_review_due(args: argparse.Namespace) -> int:
+    catalog = load_catalog(_root(args.root), today=args.today)
+    items = review_queue(catalog, args.today)
+    grouped = by_steward(items)
+    if args.steward:
+        if catalog.taxonomy and args.steward not in catalog.taxonomy.stewards:
+            raise UsageError(f"unknown steward {args.steward!r}")
+        grouped = {args.steward: grouped.get(args.steward, [])}
+    for steward, steward_items in grouped.items():
+        print(f"{steward} ({len(steward_items)})")
+        for item in steward_items:
+            print(f"  {item.id}  {item.state:<8}  due {item.due}  {item.title}")
+            for reason in item.reasons:
+                print(f"      - {reason}")
+    if not any(grouped.values()):
+        print(f"nothing due on {args.today} or in the next {DUE_SOON_DAYS} days")
+    return EXIT_OK
+
+
+def cmd_review_sample(args: argparse.Namespace) -> int:
+    if args.n < 1:
+        raise UsageError("--n must be at least 1")
+    catalog = load_catalog(_root(args.root), today=args.today)
+    for item in sample_for_review(catalog, args.n, seed=args.seed, today=args.today):
+        print(f"{item.id}  weight {item.weight:5.2f}  reviewed {item.days_since_review:>4} "
+              f"days ago  completeness {item.completeness:4.0%}  {item.title}")
+    return EXIT_OK
+
+
+def cmd_codeowners(args: argparse.Namespace) -> int:
+    root = _root(args.root)
+    catalog = load_catalog(root)
+    target = Path(args.output) if args.output else root / CODEOWNERS_FILE
+    if args.check:
+        problems = check_codeowners(root, catalog, target)
+        for problem in problems:
+            print(problem)
+        if problems:
+            print(f"{target.name} is out of date: run `fmcat codeowners`", file=sys.stderr)
+            return EXIT_FINDINGS
+        print(f"{target.name} is up to date ({len(catalog.entries)} records)", file=sys.stderr)
+        return EXIT_OK
+    target.write_text(codeowners_text(catalog), encoding="utf-8")
+    print(target.as_posix())
+    return EXIT_OK
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     for rule in RULES.values():
         print(f"{rule.code}  {rule.severity.value:<7}  {rule.title}")
@@ -93,6 +158,26 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--root", help="catalog folder (default: current directory)")
     new.add_argument("--steward", default="", help="steward handle from taxonomy.yml")
     new.set_defaults(func=cmd_new)
+
+    review = sub.add_parser("review", help="review cadence: what is due, what to sample")
+    review_sub = review.add_subparsers(dest="review_command", required=True,
+                                       parser_class=_Parser)
+    due = review_sub.add_parser("due", help="overdue, soon-due and revisit-prompted records")
+    due.add_argument("--steward", help="only this steward's records")
+    sample = review_sub.add_parser("sample", help="weighted, reproducible peer-review sample")
+    sample.add_argument("--n", type=int, required=True, help="how many records")
+    sample.add_argument("--seed", type=int, default=0, help="same seed, same sample")
+    for command, func in ((due, cmd_review_due), (sample, cmd_review_sample)):
+        command.add_argument("--root", help="catalog folder (default: current directory)")
+        command.add_argument("--today", type=_date, default=build_date(),
+                             help="the date to review against (default: today)")
+        command.set_defaults(func=func)
+
+    owners = sub.add_parser("codeowners", help="write or check CODEOWNERS from the stewards")
+    owners.add_argument("--root", help="catalog folder (default: current directory)")
+    owners.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
+    owners.add_argument("--output", help=f"file to write (default: {CODEOWNERS_FILE})")
+    owners.set_defaults(func=cmd_codeowners)
 
     rules = sub.add_parser("rules", help="list every finding code")
     rules.set_defaults(func=cmd_rules)

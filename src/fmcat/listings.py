@@ -8,7 +8,6 @@ here (sorted, labelled, with URLs); templates only loop.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from .catalog import Catalog, Entry
@@ -16,7 +15,7 @@ from .discovery import DIMENSIONS, Dimension, Observed
 from .model import FailureMode
 from .render import render, render_block
 from .taxonomy import Taxonomy
-from .urls import relative_url
+from .urls import rel_from as _rel
 
 CATALOG_URL = "failure-modes/"
 MATRIX_URL = "matrix/"
@@ -39,10 +38,6 @@ def page(title: str, content: str, *, boost: float | None = LISTING_BOOST,
         meta["hide"] = ["navigation", "toc"]
     head = f"# {title}\n\n" if heading else ""
     return f"---\n{json.dumps(meta)}\n---\n\n{head}{content}\n"
-
-
-def _rel(page_url: str) -> Callable[[str], str]:
-    return lambda target: relative_url(page_url, target)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from . import body
+from . import body, feeds, govpages
 from .catalog import Catalog, Entry
 from .checks import completeness
 from .discovery import (
@@ -27,6 +27,7 @@ from .discovery import (
     tag_index,
     values_of,
 )
+from .governance import changes
 from .listings import browse_pages, catalog_page, matrix_page
 from .listings import page as listing_page
 from .model import (
@@ -143,8 +144,9 @@ def derive(catalog: Catalog) -> Derived:
     return Derived(observed_frequency(catalog), similar_entries(catalog), tag_index(catalog))
 
 
-def plan_site(catalog: Catalog) -> SitePlan:
-    """Record pages, listings and redirects for a loaded, valid catalog."""
+def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
+              site_url: str | None = None) -> SitePlan:
+    """Record pages, listings, governance pages, feeds and redirects."""
     taxonomy = catalog.taxonomy
     assert taxonomy is not None, "plan_site needs a catalog whose taxonomy loaded"
     derived = derive(catalog)
@@ -163,6 +165,17 @@ def plan_site(catalog: Catalog) -> SitePlan:
     for kind in (PLAYBOOK, CASE_STUDY):
         plan.files.append(GeneratedFile(f"{kind.url_dir}/index.md",
                                         index_markdown(kind, catalog, taxonomy)))
+    plan.files += [
+        GeneratedFile(f"{govpages.REVIEW_URL}index.md",
+                      govpages.review_page(catalog, catalog.today)),
+        GeneratedFile(f"{govpages.QUALITY_URL}index.md", govpages.quality_page(catalog)),
+        GeneratedFile(f"{govpages.STEWARDS_URL}index.md", govpages.stewards_page(catalog)),
+        GeneratedFile(f"{govpages.WHATS_NEW_URL}index.md", govpages.whats_new_page(catalog)),
+        GeneratedFile("feed.xml", feeds.atom_feed(changes(catalog), site_name=site_name,
+                                                  site_url=site_url)),
+        GeneratedFile("feed.json", feeds.json_feed(changes(catalog), site_name=site_name,
+                                                   site_url=site_url)),
+    ]
     plan.files.extend(redirects(catalog))
     return plan
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 
 from .model import KIND_BY_PREFIX
 
@@ -21,3 +22,8 @@ def relative_url(page_url: str, target: str) -> str:
 def record_url(record_id: str) -> str:
     """`FM-0007` → `failure-modes/FM-0007/`."""
     return KIND_BY_PREFIX[record_id[:2]].url(record_id)
+
+
+def rel_from(page_url: str) -> Callable[[str], str]:
+    """The URL helper handed to fragments: site-root URL → link from `page_url`."""
+    return lambda target: relative_url(page_url, target)
