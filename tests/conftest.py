@@ -6,6 +6,7 @@ import logging
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -53,6 +54,31 @@ def build_site(root: Path, *, strict: bool = False) -> Path:
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     build(config)
     return site
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every internal link or anchor in a built site that leads nowhere."""
+    pages = {path: BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+             for path in site.rglob("*.html")}
+    ids = {path: {tag["id"] for tag in page.find_all(id=True)} for path, page in pages.items()}
+    broken = []
+    for path, page in pages.items():
+        if path.name == "404.html":  # served at any depth, so it links from the root
+            continue
+        for a in page.find_all("a", href=True):
+            href = a["href"]
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith("//"):
+                continue
+            target = (path.parent / parts.path).resolve() if parts.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            where = f"{path.relative_to(site)}: {href}"
+            if not target.is_file():
+                broken.append(where)
+            elif parts.fragment and target in ids and parts.fragment not in ids[target]:
+                broken.append(f"{where} (no such anchor)")
+    return broken
 
 
 def read_page(site: Path, url: str) -> BeautifulSoup:

@@ -17,7 +17,7 @@ import pytest
 from fmcat.catalog import Catalog, load_catalog
 from fmcat.model import INCIDENTS_FOLDER, KINDS
 
-from .conftest import REPO, build_site, read_page
+from .conftest import REPO, broken_links, build_site, read_page
 
 DATA_FILES = sorted(
     p.relative_to(REPO).as_posix()
@@ -66,6 +66,7 @@ def test_repo_site_builds(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> N
         page = read_page(site, entry.kind.url(entry.id))
         assert page.find("h1", class_="fmcat-title") is not None, entry.id
         assert (site / entry.id / "index.html").is_file()
+    assert broken_links(site) == []
 
 
 def _mkdir(path: Path) -> Path:

@@ -7,13 +7,12 @@ import posixpath
 import re
 import socket
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import Abort
 
-from .conftest import build_site, read_page
+from .conftest import broken_links, build_site, read_page
 
 FIXED_ANCHORS = ["summary", "symptoms", "latent-conditions", "reproduction", "detection",
                  "mitigation", "rationale", "checklist", "history"]
@@ -160,25 +159,7 @@ def test_no_remote_assets(built_fixture: Path) -> None:
 
 
 def test_every_internal_link_resolves(built_fixture: Path) -> None:
-    ids_by_page: dict[Path, set[str]] = {}
-    for path in built_fixture.rglob("*.html"):
-        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        ids_by_page[path] = {tag["id"] for tag in page.find_all(id=True)}
-    for path in ids_by_page:
-        if path.name == "404.html":  # served at any depth, so it links from the root
-            continue
-        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        for a in page.find_all("a", href=True):
-            href = a["href"]
-            parts = urlsplit(href)
-            if parts.scheme or href.startswith("//"):
-                continue
-            target = (path.parent / parts.path).resolve() if parts.path else path
-            if target.is_dir():
-                target = target / "index.html"
-            assert target.is_file(), f"{path.relative_to(built_fixture)}: broken {href}"
-            if parts.fragment and target in ids_by_page:
-                assert parts.fragment in ids_by_page[target], f"{path}: {href}"
+    assert broken_links(built_fixture) == []
 
 
 def test_broken_entry_fails_the_build_and_names_the_file(

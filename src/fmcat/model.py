@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
@@ -35,6 +35,12 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, ma
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=600)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+# Dates outside this range are typos (or fuzz) and would overflow date arithmetic.
+_EARLIEST, _LATEST = date(2000, 1, 1), date(2999, 12, 31)
+Day = Annotated[date, Field(ge=_EARLIEST, le=_LATEST)]
+Moment = Annotated[AwareDatetime, Field(ge=datetime(2000, 1, 1, tzinfo=UTC),
+                                        le=datetime(2999, 12, 31, tzinfo=UTC))]
 
 DURATION_PATTERN = r"^[1-9]\d{0,4}[mhdw]$"
 Duration = Annotated[str, StringConstraints(pattern=DURATION_PATTERN)]
@@ -64,7 +70,7 @@ class Reference(Model):
 
 
 class Revision(Model):
-    date: date
+    date: Day
     note: Text
 
 
@@ -78,8 +84,8 @@ class Record(Model):
     status_reason: Text | None = None
     superseded_by: RecordId | None = None
     stewards: list[str] = Field(min_length=1)
-    created: date
-    last_reviewed: date
+    created: Day
+    last_reviewed: Day
     review_every: int | None = Field(default=None, ge=1, le=3650)
     revisions: list[Revision] = []
     references: list[Reference] = []
@@ -164,7 +170,7 @@ class Context(Model):
 
 
 class TimelineEvent(Model):
-    date: date
+    date: Day
     event: Text
 
 
@@ -197,16 +203,27 @@ class DataChange(Model):
     description: str = ""
 
 
+class Source(Model):
+    """Where an imported incident came from.
+
+    The importer records the incident tool and the tool's own ID so that
+    importing the same export twice never creates a second record.
+    """
+
+    system: Slug
+    id: Text
+
+
 class Incident(Model):
     """One occurrence of one or more failure modes, from the incident log."""
 
     id: IncidentId
     title: Title
     summary: str = ""
-    started: AwareDatetime | None = None
-    detected: AwareDatetime
-    mitigated: AwareDatetime | None = None
-    resolved: AwareDatetime | None = None
+    started: Moment | None = None
+    detected: Moment
+    mitigated: Moment | None = None
+    resolved: Moment | None = None
     failure_modes: list[FailureModeId] = Field(min_length=1)
     playbooks_used: list[PlaybookId] = []
     severity: str
@@ -217,6 +234,7 @@ class Incident(Model):
     release: str = ""
     data_change: DataChange
     postmortem: Url | None = None
+    source: Source | None = None
 
     @property
     def time_to_detect(self) -> timedelta | None:
