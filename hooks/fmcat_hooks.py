@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from fmcat.catalog import load_catalog
 from fmcat.clock import build_date
 from fmcat.findings import Severity, format_text, summarize
+from fmcat.metrics import load_targets
 from fmcat.pages import SitePlan, plan_site
 from fmcat.site import catalog_root, home_summary
 
@@ -45,6 +46,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError("fmcat: use_directory_urls must stay true; entry URLs depend on it")
     root = catalog_root(config.config_file_path)
     catalog = load_catalog(root, today=build_date())
+    catalog.findings.extend(load_targets(root)[1])
     errors = [f for f in catalog.findings if f.severity is Severity.ERROR]
     if errors:
         raise PluginError(

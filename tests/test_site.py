@@ -204,3 +204,26 @@ def test_the_build_touches_no_network(catalog_dir: Path,
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     site = build_site(catalog_dir, strict=True)
     assert (site / "failure-modes" / "FM-0001" / "index.html").is_file()
+
+
+def test_trends_and_metrics_pages_have_charts_with_their_numbers(built_fixture: Path) -> None:
+    trends = read_page(built_fixture, "trends/")
+    figures = trends.select(".fmcat-figure")
+    assert len(figures) == 5
+    for figure in figures:
+        svg = figure.find("svg")
+        assert svg["role"] == "img"
+        assert svg.find("title").get_text() and svg.find("desc").get_text()
+        assert figure.find("table").find("tbody").find_all("tr")
+    occurrences = trends.find(id="occurrences-figure").find("table")
+    rows = [[c.get_text() for c in tr.find_all(["th", "td"])]
+            for tr in occurrences.select("tbody tr")]
+    assert rows == [["2026Q1", "1"], ["2026Q2", "1"]]
+    assert "Example data" in trends.get_text()
+    metrics = read_page(built_fixture, "metrics/")
+    assert metrics.find(id="adoption-figure") is not None
+    card = read_page(built_fixture, "failure-modes/FM-0001/").select_one(".fmcat-observed")
+    assert "1 incident, last 2026-03-11, 1 team" in card.get_text()
+    assert card.find("svg") is not None
+    playbook = read_page(built_fixture, "playbooks/MP-0013/").select_one(".fmcat-usage")
+    assert playbook.get_text() == "used in 1 incident, median time to mitigate 5.8 h"

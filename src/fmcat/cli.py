@@ -27,6 +27,8 @@ from .governance import (
     review_queue,
     sample_for_review,
 )
+from .importer import format_report, import_incidents
+from .metrics import load_targets
 from .scaffold import NEW_KINDS, ScaffoldError, create_record
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -52,8 +54,9 @@ def _root(value: str | None) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    catalog = load_catalog(_root(args.root))
-    findings = catalog.findings
+    root = _root(args.root)
+    catalog = load_catalog(root)
+    findings = sorted([*catalog.findings, *load_targets(root)[1]])
     if args.format == "json":
         print(format_json(findings))
     elif args.format == "github":
@@ -135,6 +138,20 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_incidents(args: argparse.Namespace) -> int:
+    root = _root(args.root)
+    export = Path(args.file)
+    if not export.is_file():
+        raise UsageError(f"{export}: no such file")
+    if args.mapping and not Path(args.mapping).is_file():
+        raise UsageError(f"--mapping {args.mapping}: no such file")
+    report = import_incidents(root, export, args.format,
+                              Path(args.mapping) if args.mapping else None,
+                              dry_run=args.dry_run)
+    print(format_report(report))
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     for rule in RULES.values():
         print(f"{rule.code}  {rule.severity.value:<7}  {rule.title}")
@@ -178,6 +195,21 @@ def build_parser() -> argparse.ArgumentParser:
     owners.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
     owners.add_argument("--output", help=f"file to write (default: {CODEOWNERS_FILE})")
     owners.set_defaults(func=cmd_codeowners)
+
+    importer = sub.add_parser("import", help="turn an incident-tool export into records")
+    import_sub = importer.add_subparsers(dest="import_command", required=True,
+                                         parser_class=_Parser)
+    incidents = import_sub.add_parser(
+        "incidents", help="CSV or JSON export to incidents/YYYY/INC-YYYY-nnnn.yml; "
+        "exit 1 when a row is rejected")
+    incidents.add_argument("file", help="the export (.csv or .json)")
+    incidents.add_argument("--format", choices=("csv", "json"),
+                           help="default: from the file's suffix")
+    incidents.add_argument("--mapping", help="YAML mapping of columns and labels "
+                           "(see examples/incident-import-mapping.yml)")
+    incidents.add_argument("--dry-run", action="store_true", help="write nothing")
+    incidents.add_argument("--root", help="catalog folder (default: current directory)")
+    incidents.set_defaults(func=cmd_import_incidents)
 
     rules = sub.add_parser("rules", help="list every finding code")
     rules.set_defaults(func=cmd_rules)

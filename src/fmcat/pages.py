@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from . import body, feeds, govpages
+from . import body, feeds, govpages, trendpages
 from .catalog import Catalog, Entry
+from .charts import CHART_CSS
 from .checks import completeness
 from .discovery import (
     DIMENSIONS,
@@ -30,6 +31,7 @@ from .discovery import (
 from .governance import changes
 from .listings import browse_pages, catalog_page, matrix_page
 from .listings import page as listing_page
+from .metrics import MetricsReport, compute_metrics, load_targets
 from .model import (
     CASE_STUDY,
     FAILURE_MODE,
@@ -98,6 +100,8 @@ class RecordView:
     overdue: bool
     chips: tuple[ChipGroup, ...]
     observed: Observed
+    sparkline: str
+    usage: str
     completeness: int
     noindex: bool
     source_path: str
@@ -119,6 +123,7 @@ class Derived:
     observed: dict[str, Observed]
     similar: dict[str, list[str]]
     tags: dict[str, dict[str, list[str]]]
+    metrics: MetricsReport
 
 
 @dataclass
@@ -141,7 +146,9 @@ class SitePlan:
 
 
 def derive(catalog: Catalog) -> Derived:
-    return Derived(observed_frequency(catalog), similar_entries(catalog), tag_index(catalog))
+    targets, _ = load_targets(catalog.root)  # its findings are reported by validation
+    return Derived(observed_frequency(catalog), similar_entries(catalog), tag_index(catalog),
+                   compute_metrics(catalog, catalog.today, targets))
 
 
 def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
@@ -171,6 +178,11 @@ def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
         GeneratedFile(f"{govpages.QUALITY_URL}index.md", govpages.quality_page(catalog)),
         GeneratedFile(f"{govpages.STEWARDS_URL}index.md", govpages.stewards_page(catalog)),
         GeneratedFile(f"{govpages.WHATS_NEW_URL}index.md", govpages.whats_new_page(catalog)),
+        GeneratedFile(f"{trendpages.TRENDS_URL}index.md",
+                      trendpages.trends_page(derived.metrics)),
+        GeneratedFile(f"{trendpages.METRICS_URL}index.md",
+                      trendpages.metrics_page(derived.metrics)),
+        GeneratedFile("assets/fmcat-charts.css", CHART_CSS),
         GeneratedFile("feed.xml", feeds.atom_feed(changes(catalog), site_name=site_name,
                                                   site_url=site_url)),
         GeneratedFile("feed.json", feeds.json_feed(changes(catalog), site_name=site_name,
@@ -241,10 +253,24 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         overdue=due < catalog.today,
         chips=tuple(chips),
         observed=derived.observed.get(record.id, NEVER_OBSERVED),
+        sparkline=trendpages.render_sparkline(derived.metrics, record.id)
+        if isinstance(record, FailureMode) else "",
+        usage=_usage_text(derived.metrics, record.id) if isinstance(record, Playbook) else "",
         completeness=round(score * 100),
         noindex=record.status == "withdrawn",
         source_path=entry.path,
     )
+
+
+def _usage_text(report: MetricsReport, playbook_id: str) -> str:
+    for item in report.playbook_usage:
+        if item.playbook == playbook_id:
+            if not item.uses:
+                return "not used in the incident log"
+            median = item.time_to_mitigate.median
+            suffix = f", median time to mitigate {median:.1f} h" if median is not None else ""
+            return f"used in {item.uses} incident{'s' if item.uses != 1 else ''}{suffix}"
+    return "not used in the incident log"
 
 
 def search_terms(record: Record) -> list[str]:

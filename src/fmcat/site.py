@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import trendpages
 from .catalog import Catalog
 from .discovery import listed
 from .model import FailureMode
@@ -65,6 +66,7 @@ def home_summary(catalog: Catalog, derived: Derived, *, limit: int = 6) -> dict[
                             rel=lambda target: relative_url("", target))
 
     return {
+        "headline": trendpages.headline(derived.metrics),
         "most_severe": block([item(e.id, f"{severity(e.id)}, {observed(e.id)} incidents")
                               for e in severe]),
         "most_frequent": block([item(e.id, f"{observed(e.id)} incidents")
