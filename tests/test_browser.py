@@ -198,3 +198,33 @@ def test_no_console_errors(page: object, site_url: str, path: str) -> None:
     assert response is not None and response.ok
     page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def _luminance(rgb: str) -> float:
+    parts = [float(x) for x in rgb[rgb.index("(") + 1: rgb.index(")")].split(",")[:3]]
+    return sum(w * v / 255 for w, v in zip((0.2126, 0.7152, 0.0722), parts, strict=True))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_trend_charts_are_readable_in_both_palettes(browser: object, site_url: str,
+                                                    scheme: str, tmp_path: Path) -> None:
+    context = browser.new_context(color_scheme=scheme,  # type: ignore[attr-defined]
+                                  viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.goto(site_url + "trends/")
+    colours = tab.evaluate("""() => {
+        const text = document.querySelector('#occurrences-figure svg text');
+        const bar = document.querySelector('#occurrences-figure svg rect.fmcat-chart__series');
+        return {
+          text: getComputedStyle(text).fill,
+          bar: getComputedStyle(bar).fill,
+          background: getComputedStyle(document.body).backgroundColor,
+          scheme: document.body.getAttribute('data-md-color-scheme'),
+        };
+    }""")
+    assert colours["scheme"] == ("slate" if scheme == "dark" else "default")
+    contrast = abs(_luminance(colours["text"]) - _luminance(colours["background"]))
+    assert contrast > 0.5, colours
+    assert _luminance(colours["bar"]) != _luminance(colours["background"])
+    tab.screenshot(path=str(tmp_path / f"trends-{scheme}.png"), full_page=False)
+    context.close()
