@@ -227,3 +227,19 @@ def test_trends_and_metrics_pages_have_charts_with_their_numbers(built_fixture: 
     assert card.find("svg") is not None
     playbook = read_page(built_fixture, "playbooks/MP-0013/").select_one(".fmcat-usage")
     assert playbook.get_text() == "used in 1 incident, median time to mitigate 5.8 h"
+
+
+def test_the_site_publishes_the_api_and_drills(built_fixture: Path) -> None:
+    document = json.loads((built_fixture / "api" / "catalog.json").read_text())
+    assert document["schema_version"] == "1.0"
+    ids = {r["id"] for r in document["failure_modes"]}
+    assert ids == {"FM-0001", "FM-0002", "FM-0003"}  # withdrawn FM-0003 too, by status
+    assert (built_fixture / "api" / "failure-modes" / "FM-0001.json").is_file()
+    assert (built_fixture / "api" / "schema").is_dir()
+    card = read_page(built_fixture, "failure-modes/FM-0001/").find("section", id="summary")
+    drill = card.find("a", class_="fmcat-drill")["href"]
+    assert drill == "../../drills/FM-0001.txt"
+    text = (built_fixture / "drills" / "FM-0001.txt").read_text()
+    assert text.startswith("# Game day: FM-0001")
+    assert not (built_fixture / "drills" / "FM-0003.txt").exists()
+    assert card.find("button", attrs={"data-fmcat-copy": "../../FM-0001/#detection"})

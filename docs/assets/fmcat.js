@@ -3,9 +3,10 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-fmcat-copy]");
   if (!button) return;
   var url = new URL(button.getAttribute("data-fmcat-copy"), window.location.href).href;
+  var label = button.textContent;
   var done = function () {
     button.textContent = "copied";
-    setTimeout(function () { button.textContent = "copy"; }, 1500);
+    setTimeout(function () { button.textContent = label; }, 1500);
   };
   if (navigator.clipboard && window.isSecureContext) {
     navigator.clipboard.writeText(url).then(done, function () { window.prompt("Permanent link", url); });

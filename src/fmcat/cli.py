@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
+from . import __version__, cli_integration
 from .catalog import load_catalog
 from .clock import build_date
 from .findings import RULES, format_github, format_json, format_text, has_errors, summarize
@@ -210,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     incidents.add_argument("--dry-run", action="store_true", help="write nothing")
     incidents.add_argument("--root", help="catalog folder (default: current directory)")
     incidents.set_defaults(func=cmd_import_incidents)
+
+    cli_integration.add_commands(sub)
 
     rules = sub.add_parser("rules", help="list every finding code")
     rules.set_defaults(func=cmd_rules)

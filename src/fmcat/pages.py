@@ -28,6 +28,8 @@ from .discovery import (
     tag_index,
     values_of,
 )
+from .drill import drill_script
+from .export import api_files
 from .governance import changes
 from .listings import browse_pages, catalog_page, matrix_page
 from .listings import page as listing_page
@@ -102,6 +104,7 @@ class RecordView:
     observed: Observed
     sparkline: str
     usage: str
+    drill: str
     completeness: int
     noindex: bool
     source_path: str
@@ -189,7 +192,18 @@ def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
                                                    site_url=site_url)),
     ]
     plan.files.extend(redirects(catalog))
+    for path, text in api_files(catalog, site_url).items():
+        plan.files.append(GeneratedFile(path, text))
+    for entry in catalog.failure_modes:
+        if entry.record.status != "withdrawn":
+            plan.files.append(GeneratedFile(drill_path(entry.id),
+                                            drill_script(catalog, entry.id, site_url)))
     return plan
+
+
+def drill_path(record_id: str) -> str:
+    """Where the game-day script of a failure mode is published (plain text)."""
+    return f"drills/{record_id}.txt"
 
 
 # --- record pages ------------------------------------------------------------
@@ -256,6 +270,8 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         sparkline=trendpages.render_sparkline(derived.metrics, record.id)
         if isinstance(record, FailureMode) else "",
         usage=_usage_text(derived.metrics, record.id) if isinstance(record, Playbook) else "",
+        drill=drill_path(record.id) if isinstance(record, FailureMode)
+        and record.status != "withdrawn" else "",
         completeness=round(score * 100),
         noindex=record.status == "withdrawn",
         source_path=entry.path,

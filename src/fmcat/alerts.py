@@ -1,0 +1,151 @@
+"""Prometheus alerting rules generated from the catalog's detectors.
+
+A detector in an entry is the reviewed, documented version of an alert; the
+rule file is derived from it so that the alert and its runbook cannot drift
+apart. Every rule carries `runbook_url` pointing at the entry's `#detection`
+section (and `mitigation_url` at `#mitigation`), so the engineer paged at
+night lands on the explanation of the threshold and on the fix.
+
+Decisions:
+
+- One rule per detector, one group per cause category (`fmcat-<category>`),
+  groups sorted by category and rules by failure-mode ID and detector order,
+  so the file is stable and reviews show only real changes.
+- `expr` is `<metric> <op> <threshold>`, the metric taken from the signal's
+  `metric` in `taxonomy.yml`. The metric is expected to carry whatever labels
+  the detector's `scope` describes (feature, tenant, model); the rule fires
+  per series.
+- `for:` is the detector's window (`1d`, `30m`, ... are valid Prometheus
+  durations as written): the condition must hold for that long.
+- `log`-action detectors are left out by default. `log` means "record it for
+  a periodic review, tell no one"; an alerting rule reaches Alertmanager and
+  notifies unless someone routes it away, which is how alert fatigue starts
+  (FM-0037). `include_log=True` keeps them, labelled `action: log`, for
+  teams that route them to a review queue.
+- Withdrawn failure modes are left out: their detectors were replaced.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .catalog import Catalog
+from .export import ExportError, stable_url
+from .model import FAILURE_MODE, Detector, FailureMode
+
+# libyaml's safe dumper writes the same text as PyYAML's, several times faster.
+_Dumper: type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+OP_NAMES = {">": "gt", ">=": "ge", "<": "lt", "<=": "le"}
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rule groups, plus what was left out and why (for the file header)."""
+
+    groups: list[dict[str, Any]]
+    skipped_log: int
+    rules: int
+
+
+def promql_number(value: float) -> str:
+    """A threshold as a PromQL literal, exactly: `0.25`, `60`, `1e-05`."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def alert_name(fm_id: str, detector: Detector) -> str:
+    """A stable name from what the detector checks, e.g. `FM0001_psi_ge_0_25_1d`.
+
+    Positions in the list can change when an author reorders detectors; the
+    signal, operator, threshold and window identify the rule instead.
+    """
+    threshold = re.sub(r"[^0-9a-zA-Z]", "_", promql_number(detector.threshold))
+    return (f"{fm_id.replace('-', '')}_{detector.signal}_{OP_NAMES[detector.op]}_"
+            f"{threshold}_{detector.window}")
+
+
+def alert_rules(catalog: Catalog, base_url: str | None = None, *,
+                include_log: bool = False) -> RuleSet:
+    """Every detector of every non-withdrawn failure mode as a Prometheus rule."""
+    taxonomy = catalog.taxonomy
+    if taxonomy is None:
+        raise ExportError(f"{catalog.root}: taxonomy.yml is missing or invalid; "
+                          "run `fmcat validate` for details")
+    groups: dict[str, list[dict[str, Any]]] = {}
+    skipped = 0
+    for entry in sorted(catalog.failure_modes, key=lambda e: e.id):
+        record = entry.record
+        assert isinstance(record, FailureMode)
+        if record.status == "withdrawn":
+            continue
+        names: set[str] = set()
+        for detector in record.detectors:
+            if detector.action == "log" and not include_log:
+                skipped += 1
+                continue
+            signal = taxonomy.signals.get(detector.signal)
+            if signal is None:
+                raise ExportError(f"{entry.path}: signal {detector.signal!r} is not in "
+                                  "taxonomy.yml, so it has no metric; run `fmcat validate`")
+            name = alert_name(record.id, detector)
+            unique, number = name, 2
+            while unique in names:  # same check with a different scope
+                unique, number = f"{name}_{number}", number + 1
+            names.add(unique)
+            groups.setdefault(record.category, []).append(
+                _rule(unique, record, detector, signal.metric, base_url))
+    ordered = [{"name": f"fmcat-{category}", "rules": rules}
+               for category, rules in sorted(groups.items())]
+    return RuleSet(ordered, skipped, sum(len(g["rules"]) for g in ordered))
+
+
+def _rule(name: str, record: FailureMode, detector: Detector, metric: str,
+          base_url: str | None) -> dict[str, Any]:
+    threshold = promql_number(detector.threshold)
+    condition = f"{detector.signal} {detector.op} {threshold}"
+    annotations = {
+        "summary": f"{record.id} {record.title}: {condition} for {detector.window}",
+        "runbook_url": stable_url(FAILURE_MODE, record.id, "detection", base_url),
+        "mitigation_url": stable_url(FAILURE_MODE, record.id, "mitigation", base_url),
+    }
+    if detector.scope:
+        annotations["description"] = detector.scope
+    # Key order is the conventional one of Prometheus rule files.
+    return {
+        "alert": name,
+        "expr": f"{metric} {detector.op} {threshold}",
+        "for": detector.window,
+        "labels": {
+            "action": detector.action,
+            "category": record.category,
+            "failure_mode": record.id,
+            "severity": detector.severity,
+            "signal": detector.signal,
+        },
+        "annotations": dict(sorted(annotations.items())),
+    }
+
+
+def render_prometheus(catalog: Catalog, base_url: str | None = None, *,
+                      include_log: bool = False) -> str:
+    """The rule file as YAML, with a header saying where it comes from."""
+    rules = alert_rules(catalog, base_url, include_log=include_log)
+    header = [
+        "# Prometheus alerting rules generated by `fmcat export alerts` from the",
+        "# Failure Mode Catalog. Do not edit: change the entry's detectors instead.",
+        f"# {rules.rules} rules in {len(rules.groups)} groups.",
+    ]
+    if rules.skipped_log:
+        header.append(f"# {rules.skipped_log} log-action detectors are not exported "
+                      "(they record for review and notify no one; see --include-log).")
+    # Keys keep the insertion order built above (sort_keys=False); lines are
+    # never folded, so a changed scope shows as one changed line in review.
+    body = yaml.dump({"groups": rules.groups}, Dumper=_Dumper, sort_keys=False,
+                     allow_unicode=True, default_flow_style=False, width=1_000_000)
+    return "\n".join(header) + "\n" + body

@@ -1,0 +1,330 @@
+"""export, recommend, drill and link, in-process: output and exit codes.
+
+The commands run through `main_integration`, and also through `fmcat.cli.main`
+once `cli.py` registers them, so the wiring itself is tested as soon as it
+exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fmcat import cli
+from fmcat.catalog import load_catalog
+from fmcat.cli_integration import add_commands, main_integration
+from fmcat.export import api_files, json_schemas
+
+from .conftest import FIXTURE
+
+Main = Callable[[Sequence[str] | None], int]
+
+
+def _wired() -> bool:
+    parser = cli.build_parser()
+    return any(isinstance(action, argparse._SubParsersAction) and "recommend" in action.choices
+               for action in parser._actions)
+
+
+RUNNERS = [pytest.param(main_integration, id="main_integration")]
+if _wired():
+    RUNNERS.append(pytest.param(cli.main, id="cli.main"))
+
+
+@pytest.fixture(params=RUNNERS)
+def run(request: pytest.FixtureRequest) -> Main:
+    runner: Main = request.param
+    return runner
+
+
+@pytest.fixture(autouse=True)
+def _no_site_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FMCAT_SITE_URL", raising=False)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    dest = tmp_path / "catalog"
+    shutil.copytree(FIXTURE, dest)
+    return dest
+
+
+@pytest.fixture
+def published(root: Path, tmp_path: Path) -> Path:
+    """A built site's api/ folder, as a pipeline would download it."""
+    site = tmp_path / "site"
+    for path, text in api_files(load_catalog(root)).items():
+        target = site / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return site
+
+
+def _break(root: Path) -> None:
+    path = root / "entries" / "FM-0001-covariate-shift.md"
+    path.write_text(path.read_text().replace("severity: high", "severity: hgh", 1))
+
+
+def test_add_commands_registers_on_any_parser() -> None:
+    parser = argparse.ArgumentParser(prog="x")
+    add_commands(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["recommend", "--signal", "psi=0.3", "--format", "json"])
+    assert args.signal == ["psi=0.3"]
+    assert callable(args.func)
+
+
+# --- export ---------------------------------------------------------------------
+
+
+def test_export_catalog_prints_the_document(run: Main, root: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["export", "catalog", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert out == api_files(load_catalog(root))["api/catalog.json"]
+
+
+def test_export_catalog_to_a_file_with_a_base_url(
+        run: Main, root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out" / "catalog.json"
+    assert run(["export", "catalog", "--root", str(root), "-o", str(target),
+                "--base-url", "https://c.example.com"]) == 0
+    assert capsys.readouterr().out.strip() == target.as_posix()
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["base_url"] == "https://c.example.com/"
+    assert data["failure_modes"][0]["url"] == "https://c.example.com/failure-modes/FM-0001/"
+
+
+def test_base_url_defaults_to_the_site_url_variable(
+        run: Main, root: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("FMCAT_SITE_URL", "https://env.example.com/catalog/")
+    assert run(["export", "catalog", "--root", str(root)]) == 0
+    assert json.loads(capsys.readouterr().out)["base_url"] == "https://env.example.com/catalog/"
+    monkeypatch.setenv("FMCAT_SITE_URL", "not a url")
+    assert run(["export", "catalog", "--root", str(root)]) == 2
+    assert "$FMCAT_SITE_URL" in capsys.readouterr().err
+
+
+def test_export_refuses_a_catalog_with_errors(run: Main, root: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    _break(root)
+    for command in (["export", "catalog"], ["export", "alerts"], ["drill", "FM-0002"]):
+        assert run([*command, "--root", str(root)]) == 1
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert "FM-0001-covariate-shift.md" in captured.err
+        assert "FAILED" in captured.err
+
+
+@pytest.mark.parametrize("argv", [
+    ["export"], ["export", "catalog", "--base-url", "ftp://x"], ["export", "nothing"],
+    ["export", "alerts", "--format", "nagios"], ["export", "catalog", "--root", "/nonexistent"],
+])
+def test_export_usage_errors(run: Main, argv: list[str],
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(argv) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_export_schema(run: Main, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["export", "schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == json_schemas()["catalog.json"]
+    folder = tmp_path / "schema"
+    assert run(["export", "schema", "-o", str(folder)]) == 0
+    written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.json"))
+    assert written == sorted(json_schemas())
+    assert len(capsys.readouterr().out.splitlines()) == len(written)
+    (tmp_path / "file").write_text("x")
+    assert run(["export", "schema", "-o", str(tmp_path / "file")]) == 2
+
+
+def test_export_alerts(run: Main, root: Path, tmp_path: Path,
+                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["export", "alerts", "--format", "prometheus", "--root", str(root)]) == 0
+    captured = capsys.readouterr()
+    assert "runbook_url values are site-relative" in captured.err
+    rules = yaml.safe_load(captured.out)["groups"][0]["rules"]
+    assert rules[0]["annotations"]["runbook_url"] == "failure-modes/FM-0001/#detection"
+    target = tmp_path / "rules.yml"
+    assert run(["export", "alerts", "--root", str(root), "--base-url", "https://c.example.com/",
+                "-o", str(target)]) == 0
+    assert capsys.readouterr().err == ""
+    rules = yaml.safe_load(target.read_text())["groups"][0]["rules"]
+    assert rules[0]["annotations"]["runbook_url"] == \
+        "https://c.example.com/failure-modes/FM-0001/#detection"
+
+
+# --- recommend ------------------------------------------------------------------
+
+
+def test_recommend_exit_zero_on_a_match(run: Main, root: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["recommend", "--root", str(root), "--signal", "psi=0.25"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1 failure mode match 1 observed signal.")
+    assert "FM-0001" in out
+
+
+def test_recommend_exit_one_when_nothing_matches(run: Main, root: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["recommend", "--root", str(root), "--signal", "psi=0.2499",
+                "--signal", "psy=3", "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["matched"] is False
+    assert data["unknown_signals"] == ["psy"]
+
+
+def test_recommend_from_a_published_catalog(run: Main, published: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    signals = tmp_path / "signals.json"
+    signals.write_text(json.dumps([{"signal": "positive_rate", "value": 0.21,
+                                    "labels": {"model": "triage"}}]))
+    for source in (published, published / "api", published / "api" / "catalog.json"):
+        assert run(["recommend", "--catalog", str(source), "--input", str(signals),
+                    "--format", "json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert [m["id"] for m in data["matches"]] == ["FM-0002"]
+        assert data["matches"][0]["fired"][0]["observations"][0]["labels"] == {
+            "model": "triage"}
+
+
+def test_recommend_from_a_catalog_folder_and_stdin(
+        run: Main, root: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(
+        {"signals": [{"signal": "psi", "value": 0.3}]})))
+    assert run(["recommend", "--catalog", str(root), "--input", "-",
+                "--signal", "positive_rate=0.3", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [m["id"] for m in data["matches"]] == ["FM-0001", "FM-0002"]
+
+
+def test_recommend_refuses_a_broken_catalog_with_two(
+        run: Main, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _break(root)
+    assert run(["recommend", "--root", str(root), "--signal", "psi=1"]) == 2
+    assert "cannot recommend from a catalog with errors" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [
+    ["recommend"],
+    ["recommend", "--signal", "psi"],
+    ["recommend", "--signal", "psi=high"],
+    ["recommend", "--root", ".", "--catalog", ".", "--signal", "psi=1"],
+    ["recommend", "--catalog", "/nonexistent.json", "--signal", "psi=1"],
+    ["recommend", "--input", "/nonexistent.json"],
+    ["recommend", "--signal", "psi=1", "--format", "yaml"],
+])
+def test_recommend_usage_errors(run: Main, root: Path, argv: list[str],
+                                monkeypatch: pytest.MonkeyPatch,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(root)
+    assert run(argv) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("not json", "not JSON"),
+    ('{"schema_version": "9.0"}', "schema_version '9.0' is not supported"),
+    ('{"schema_version": "1.0"}', "taxonomy: missing"),
+])
+def test_recommend_rejects_unusable_catalog_files(
+        run: Main, tmp_path: Path, content: str, message: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "catalog.json"
+    path.write_text(content)
+    assert run(["recommend", "--catalog", str(path), "--signal", "psi=1"]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_recommend_rejects_bad_input_files(run: Main, root: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "signals.json"
+    path.write_text('[{"signal": "psi", "value": "0.3"}]')
+    assert run(["recommend", "--root", str(root), "--input", str(path)]) == 2
+    assert "value: expected a number" in capsys.readouterr().err
+
+
+def test_recommend_help_documents_exit_codes(run: Main,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["recommend", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "0  at least one failure mode matched" in out
+    assert "1  nothing matched" in out
+    assert "2  usage error" in out
+
+
+# --- drill and link ------------------------------------------------------------------
+
+
+def test_drill(run: Main, root: Path, tmp_path: Path,
+               capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["drill", "fm-0001", "--root", str(root)]) == 0
+    assert capsys.readouterr().out.startswith("# Game day: FM-0001 ")
+    target = tmp_path / "drill.md"
+    assert run(["drill", "FM-0099", "--root", str(root), "-o", str(target),
+                "--base-url", "https://c.example.com/"]) == 0
+    text = target.read_text()
+    assert text.startswith("# Game day: FM-0002 ")
+    assert "https://c.example.com/failure-modes/FM-0002/#detection" in text
+
+
+@pytest.mark.parametrize(("record_id", "message"), [
+    ("FM-0003", "withdrawn"), ("FM-0404", "not in the catalog"), ("MP-0009", "not a failure"),
+    ("FM-7", "not a failure-mode ID"),
+])
+def test_drill_errors(run: Main, root: Path, record_id: str, message: str,
+                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["drill", record_id, "--root", str(root)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_link_without_a_catalog(run: Main, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run(["link", "FM-0007"]) == 0
+    assert capsys.readouterr().out == "failure-modes/FM-0007/\n"
+    assert run(["link", "fm-0007", "--section", "#detection",
+                "--base-url", "https://c.example.com/ml"]) == 0
+    assert capsys.readouterr().out == "https://c.example.com/ml/failure-modes/FM-0007/#detection\n"
+    assert run(["link", "MP-0003", "--section", "steps"]) == 0
+    assert capsys.readouterr().out == "playbooks/MP-0003/#steps\n"
+    assert run(["link", "CS-0002", "--section", "lessons"]) == 0
+    assert capsys.readouterr().out == "case-studies/CS-0002/#lessons\n"
+
+
+def test_link_checks_against_the_catalog(run: Main, root: Path,
+                                         monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["link", "FM-0099", "--root", str(root), "--section", "mitigation"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "failure-modes/FM-0002/#mitigation\n"
+    assert "FM-0099 was merged into FM-0002" in captured.err
+    monkeypatch.chdir(root)  # a catalog folder: checked without --root
+    assert run(["link", "FM-0404"]) == 1
+    assert "FM-0404 is not in the catalog" in capsys.readouterr().err
+    assert run(["link", "FM-0003"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "failure-modes/FM-0003/\n"
+    assert "withdrawn; link FM-0002 instead" in captured.err
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["link", "FM-0007", "--section", "detectoin"], "did you mean 'detection'"),
+    (["link", "MP-0003", "--section", "detection"], "playbook page has no such section"),
+    (["link", "INC-2026-0001"], "incidents have no page"),
+    (["link", "FM-7"], "not a record ID"),
+])
+def test_link_usage_errors(run: Main, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                           argv: list[str], message: str,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run(argv) == 2
+    assert message in capsys.readouterr().err

@@ -1,0 +1,186 @@
+"""The CI and deploy-gate examples: they parse, call real commands, and gate correctly."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from fmcat import cli
+from fmcat.catalog import load_catalog
+from fmcat.cli import UsageError
+from fmcat.cli_integration import build_parser
+from fmcat.export import api_files
+
+from .conftest import REPO
+
+EXAMPLES = REPO / "examples"
+GITHUB = EXAMPLES / "github" / "catalog.yml"
+GITLAB = EXAMPLES / "gitlab" / ".gitlab-ci.yml"
+GATE = EXAMPLES / "deploy-gate.sh"
+
+
+def _load(path: Path) -> dict[Any, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _commands(text: str) -> list[list[str]]:
+    """Every `fmcat ...` command line of a file, split like a shell would."""
+    found = []
+    for raw in text.replace("\\\n", " ").splitlines():
+        line = raw.strip().removeprefix("- ").removeprefix("run: ")
+        if line.startswith("fmcat "):
+            words = shlex.split(line.split("||")[0].split(">")[0], comments=True)
+            found.append(words[1:])
+    return found
+
+
+@pytest.mark.parametrize("path", [GITHUB, GITLAB, GATE], ids=lambda p: p.name)
+def test_every_fmcat_command_in_the_examples_parses(path: Path) -> None:
+    commands = _commands(path.read_text(encoding="utf-8"))
+    assert commands
+    for words in commands:
+        argv = [w if not w.startswith("$") else "x" for w in words]
+        parser = build_parser() if argv[0] in ("export", "recommend", "drill", "link") \
+            else cli.build_parser()
+        try:
+            parser.parse_args(argv)
+        except UsageError as exc:  # pragma: no cover - the failure message
+            pytest.fail(f"{path.name}: fmcat {' '.join(argv)}: {exc}")
+
+
+def test_github_workflow_validates_prs_and_publishes_main() -> None:
+    workflow = _load(GITHUB)
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert "pull_request" in triggers
+    assert triggers["push"]["branches"] == ["main"]
+    validate = workflow["jobs"]["validate"]
+    runs = [step.get("run", "") for step in validate["steps"]]
+    assert "fmcat validate --strict --format github" in runs
+    publish = workflow["jobs"]["publish"]
+    assert publish["needs"] == "validate"
+    assert "refs/heads/main" in publish["if"]
+    assert publish["permissions"]["pages"] == "write"
+    uses = [step.get("uses", "") for step in publish["steps"]]
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    build = next(s for s in publish["steps"] if s.get("run") == "mkdocs build --strict")
+    assert "FMCAT_SITE_URL" in build["env"]
+
+
+def test_gitlab_pipeline_validates_merge_requests_and_publishes_pages() -> None:
+    pipeline = _load(GITLAB)
+    validate = pipeline["validate"]
+    assert {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'} in validate["rules"]
+    assert "fmcat validate --strict" in validate["script"]
+    assert validate["artifacts"]["reports"]["codequality"] == "gl-code-quality.json"
+    pages = pipeline["pages"]
+    assert "public" in pages["artifacts"]["paths"]
+    assert any("--site-dir public" in line for line in pages["script"])
+
+
+def test_gitlab_code_quality_conversion(tmp_path: Path) -> None:
+    script = next(line for line in _load(GITLAB)["validate"]["script"]
+                  if line.startswith("python - <<'PY'"))
+    code = textwrap.dedent(script.split("<<'PY'\n", 1)[1].rsplit("PY", 1)[0])
+    findings = [{"code": "FMC030", "severity": "error", "file": "entries/FM-0001-x.md",
+                 "line": 20, "field": "severity", "message": "'hgh' is not a known severity",
+                 "hint": "did you mean 'high'?"},
+                {"code": "FMC031", "severity": "warning", "file": "taxonomy.yml", "line": 0,
+                 "field": "", "message": "m", "hint": "h"}]
+    (tmp_path / "findings.json").write_text(json.dumps(findings))
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True)
+    report = json.loads((tmp_path / "gl-code-quality.json").read_text())
+    assert [r["severity"] for r in report] == ["major", "minor"]
+    assert report[0]["location"] == {"path": "entries/FM-0001-x.md", "lines": {"begin": 20}}
+    assert report[1]["location"]["lines"]["begin"] == 1
+    assert len({r["fingerprint"] for r in report}) == 2
+
+
+# --- the deploy gate, run for real -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def gate_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A published catalog.json and an `fmcat` on PATH that runs the integration commands."""
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    folder = tmp_path_factory.mktemp("gate")
+    (folder / "catalog.json").write_text(api_files(
+        load_catalog(REPO), "https://catalog.example.com/")["api/catalog.json"])
+    bin_dir = folder / "bin"
+    bin_dir.mkdir()
+    fmcat = bin_dir / "fmcat"
+    fmcat.write_text(
+        "#!/bin/sh\n"
+        f'exec "{sys.executable}" -c "import sys; from fmcat.cli_integration import '
+        'main_integration; sys.exit(main_integration(sys.argv[1:]))" "$@"\n')
+    fmcat.chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "PYTHON": sys.executable,
+           "HOME": str(folder), "LC_ALL": "C.UTF-8"}
+    return folder, env
+
+
+def _gate(gate_env: tuple[Path, dict[str, str]], signals: object, *,
+          catalog: str = "catalog.json",
+          extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    folder, env = gate_env
+    path = folder / "signals.json"
+    path.write_text(json.dumps(signals))
+    return subprocess.run(["bash", str(GATE), str(folder / catalog), str(path)],
+                          env={**env, **(extra or {})}, capture_output=True, text=True,
+                          check=False, timeout=120)
+
+
+def test_gate_blocks_a_critical_match(gate_env: tuple[Path, dict[str, str]]) -> None:
+    result = _gate(gate_env, [{"signal": "guardrail_block_rate", "value": 0.12}])
+    assert result.returncode == 1, result.stderr
+    assert "BLOCK FM-0020 Direct prompt injection [critical]" in result.stdout
+    assert "https://catalog.example.com/failure-modes/FM-0020/#mitigation" in result.stdout
+    assert result.stdout.rstrip().endswith("deploy gate: BLOCKED")
+
+
+def test_gate_passes_with_warnings_below_the_blocking_severity(
+        gate_env: tuple[Path, dict[str, str]]) -> None:
+    signals = [{"signal": "psi", "value": 0.3, "labels": {"feature": "age"}}]
+    result = _gate(gate_env, signals)
+    assert result.returncode == 0, result.stderr
+    assert "warn  FM-0001" in result.stdout
+    assert "passed with warnings" in result.stdout
+    stricter = _gate(gate_env, signals, extra={"FMCAT_BLOCK_SEVERITIES": "critical,high"})
+    assert stricter.returncode == 1
+    assert "BLOCK FM-0001" in stricter.stdout
+
+
+def test_gate_passes_when_nothing_matches(gate_env: tuple[Path, dict[str, str]]) -> None:
+    result = _gate(gate_env, [{"signal": "psi", "value": 0.01}])
+    assert result.returncode == 0
+    assert "no failure mode matches" in result.stdout
+
+
+@pytest.mark.parametrize(("signals", "catalog"), [
+    ([{"signal": "psi", "value": "high"}], "catalog.json"),
+    ([{"signal": "psi", "value": 0.3}], "missing.json"),
+])
+def test_gate_fails_closed_when_it_cannot_decide(gate_env: tuple[Path, dict[str, str]],
+                                                 signals: object, catalog: str) -> None:
+    result = _gate(gate_env, signals, catalog=catalog)
+    assert result.returncode == 2
+    assert "failing closed" in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
+def test_gate_passes_shellcheck() -> None:
+    result = subprocess.run(["shellcheck", str(GATE)], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0, result.stdout
