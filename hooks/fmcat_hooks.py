@@ -23,6 +23,7 @@ from fmcat.clock import build_date
 from fmcat.findings import Severity, format_text, summarize
 from fmcat.metrics import load_targets
 from fmcat.pages import SitePlan, plan_site
+from fmcat.search import SearchIndexError, index_site
 from fmcat.site import catalog_root, home_summary
 
 log = logging.getLogger("mkdocs.plugins.fmcat")
@@ -75,6 +76,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # Pagefind indexes the site; Material's own index would hold every page's text.
+    page.meta["search"] = {"exclude": True}
+    return markdown
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     assert _build is not None
     return _build.plan.finish_html(page.file.src_uri, html)
@@ -84,7 +91,15 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
                     nav: Any) -> dict[str, Any]:
     assert _build is not None
     context["fmcat_page"] = _build.plan.view_for(page.file.src_uri)
+    context["fmcat_indexed"] = _build.plan.indexed(page.file.src_uri)
     return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    try:
+        index_site(Path(config.site_dir))
+    except SearchIndexError as exc:
+        raise PluginError(f"fmcat: building the search index failed: {exc}") from None
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -43,12 +43,24 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for folder in ["docs", "overrides", "hooks", "entries", "playbooks", "case-studies",
                    "incidents"]:
         shutil.copytree(REPO / folder, root / folder)
-    site = build_site(root)
+    server, url = _serve(build_site(root))
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def _serve(site: Path) -> tuple[ThreadingHTTPServer, str]:
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def catalog_site_url(built_fixture: Path) -> Iterator[str]:
+    """The fixture catalog (with a withdrawn entry), served."""
+    server, url = _serve(built_fixture)
+    yield url
     server.shutdown()
     server.server_close()
 
@@ -81,8 +93,10 @@ def page(browser: object) -> Iterator[object]:
 def _search(page: object, site_url: str, query: str) -> list[str]:
     page.goto(site_url)  # type: ignore[attr-defined]
     page.fill(".md-search__input", query)  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => /matching document/i.test(document.querySelector("
+        "'[data-fmcat-search-meta]').textContent)", timeout=10_000)
     results = page.locator(".md-search-result__item > a")  # type: ignore[attr-defined]
-    results.first.wait_for(timeout=10_000)
     hrefs: list[str] = results.evaluate_all("els => els.map(e => e.getAttribute('href'))")
     return [urlsplit(h).path for h in hrefs]
 
@@ -228,3 +242,21 @@ def test_trend_charts_are_readable_in_both_palettes(browser: object, site_url: s
     assert _luminance(colours["bar"]) != _luminance(colours["background"])
     tab.screenshot(path=str(tmp_path / f"trends-{scheme}.png"), full_page=False)
     context.close()
+
+
+def test_withdrawn_entries_are_not_found(browser: object, catalog_site_url: str) -> None:
+    tab = browser.new_page()  # type: ignore[attr-defined]
+    assert _search(tab, catalog_site_url, "FM-0002")[0] == "/failure-modes/FM-0002/"
+    # "duplicate" is in FM-0003's title; it is withdrawn, so it is not found.
+    paths = _search(tab, catalog_site_url, "duplicate")
+    assert "/failure-modes/FM-0003/" not in paths
+    assert "/failure-modes/FM-0003/" not in _search(tab, catalog_site_url, "FM-0003")
+    tab.close()
+
+
+def test_first_search_fetches_little(page: object, site_url: str) -> None:
+    sizes: list[int] = []
+    page.on("response", lambda r: sizes.append(len(r.body()))  # type: ignore[attr-defined]
+            if "/pagefind/" in r.url else None)
+    _search(page, site_url, "calibration")
+    assert 0 < sum(sizes) < 2_000_000

@@ -141,10 +141,14 @@ def test_withdrawn_entry_keeps_its_page_but_leaves_listings_and_search(
     assert listed == ["FM-0001", "FM-0002"]
     assert read_page(built_fixture, "browse/cause/label-shift/").select(
         ".fmcat-listing a")[0].get_text() == "FM-0002: Prior shift changes base rates"
-    search = json.loads((built_fixture / "search" / "search_index.json").read_text())
-    locations = {doc["location"].split("#")[0] for doc in search["docs"]}
-    assert "failure-modes/FM-0002/" in locations
-    assert "failure-modes/FM-0003/" not in locations
+    # Search (Pagefind) indexes only pages marked data-pagefind-body.
+    assert read_page(built_fixture, "failure-modes/FM-0002/").find(
+        attrs={"data-pagefind-body": True}) is not None
+    assert read_page(built_fixture, "failure-modes/FM-0003/").find(
+        attrs={"data-pagefind-body": True}) is None
+    assert read_page(built_fixture, "failure-modes/").find(
+        attrs={"data-pagefind-body": True}) is None  # listings are not indexed
+    assert (built_fixture / "pagefind" / "pagefind.js").is_file()
 
 
 def test_trusted_home_page_renders_macros(built_fixture: Path) -> None:

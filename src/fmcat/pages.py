@@ -105,6 +105,7 @@ class RecordView:
     sparkline: str
     usage: str
     drill: str
+    search_terms: str
     completeness: int
     noindex: bool
     source_path: str
@@ -137,9 +138,21 @@ class SitePlan:
     files: list[GeneratedFile] = field(default_factory=list)
     views: dict[str, RecordView] = field(default_factory=dict)
     record_pages: set[str] = field(default_factory=set)
+    generated: set[str] = field(default_factory=set)
 
     def view_for(self, src_uri: str) -> RecordView | None:
         return self.views.get(src_uri)
+
+    def indexed(self, src_uri: str) -> bool:
+        """Whether search indexes a page: current records and hand-written pages."""
+        view = self.views.get(src_uri)
+        if view is not None:
+            return not view.noindex
+        return src_uri not in self.generated
+
+    def finish(self) -> SitePlan:
+        self.generated = {f.src_uri for f in self.files}
+        return self
 
     def finish_html(self, src_uri: str, page_html: str) -> str:
         """Sanitise the HTML of contributed pages; trusted pages pass unchanged."""
@@ -198,7 +211,7 @@ def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
         if entry.record.status != "withdrawn":
             plan.files.append(GeneratedFile(drill_path(entry.id),
                                             drill_script(catalog, entry.id, site_url)))
-    return plan
+    return plan.finish()
 
 
 def drill_path(record_id: str) -> str:
@@ -272,6 +285,7 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         usage=_usage_text(derived.metrics, record.id) if isinstance(record, Playbook) else "",
         drill=drill_path(record.id) if isinstance(record, FailureMode)
         and record.status != "withdrawn" else "",
+        search_terms=" ".join(search_terms(record)),
         completeness=round(score * 100),
         noindex=record.status == "withdrawn",
         source_path=entry.path,
