@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import shutil
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -104,3 +108,36 @@ FIXED_EPOCH = "1795564800"  # 2026-11-25 00:00 UTC
 def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test runs on 2026-11-25, so review dates never age the suite."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve_site(site: Path) -> tuple[ThreadingHTTPServer, str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the session: skipped locally if absent, fatal in CI."""
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run should install it")
+        pytest.skip("Chromium is not installed")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield instance
+        instance.close()
+
+

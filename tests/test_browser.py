@@ -7,12 +7,8 @@ because `.ci/run` installs it.
 
 from __future__ import annotations
 
-import functools
-import os
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,17 +17,9 @@ import pytest
 from fmcat.catalog import load_catalog
 from fmcat.model import FailureMode
 
-from .conftest import REPO, build_site
+from .conftest import REPO, build_site, serve_site
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="session")
@@ -43,40 +31,19 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for folder in ["docs", "overrides", "hooks", "entries", "playbooks", "case-studies",
                    "incidents"]:
         shutil.copytree(REPO / folder, root / folder)
-    server, url = _serve(build_site(root))
+    server, url = serve_site(build_site(root))
     yield url
     server.shutdown()
     server.server_close()
-
-
-def _serve(site: Path) -> tuple[ThreadingHTTPServer, str]:
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 @pytest.fixture(scope="session")
 def catalog_site_url(built_fixture: Path) -> Iterator[str]:
     """The fixture catalog (with a withdrawn entry), served."""
-    server, url = _serve(built_fixture)
+    server, url = serve_site(built_fixture)
     yield url
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run should install it")
-        pytest.skip("Chromium is not installed")
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
