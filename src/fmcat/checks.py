@@ -11,7 +11,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from . import body
@@ -168,8 +168,7 @@ def _check_dates(record: Record, ctx: _Context, today: date, taxonomy: Taxonomy)
         ctx.add("FMC108", ("revisions",), "no revision notes",
                 "add {date, note} for the first version and every amendment")
     if record.status in ("active", "draft"):
-        interval = record.review_every or taxonomy.review_every_days
-        due = record.last_reviewed + timedelta(days=interval)
+        due = record.review_due(taxonomy.review_every_days)
         if due < today:
             ctx.add("FMC063", ("last_reviewed",),
                     f"review was due on {due} ({(today - due).days} days ago)",

@@ -26,11 +26,6 @@ CODEOWNERS_HEADER = (
 )
 
 
-def review_due(entry: Entry, default_days: int) -> date:
-    interval = entry.record.review_every or default_days
-    return entry.record.last_reviewed + timedelta(days=interval)
-
-
 @dataclass(frozen=True)
 class ReviewItem:
     """One record that needs a steward's attention, and why."""
@@ -93,7 +88,7 @@ def review_queue(catalog: Catalog, today: date, *,
     for entry in catalog.entries.values():
         if entry.record.status not in ("active", "draft"):
             continue
-        due = review_due(entry, default)
+        due = entry.record.review_due(default)
         reasons = revisit_reasons(entry, catalog)
         if due < today:
             state = "overdue"

@@ -640,7 +640,9 @@ def review_freshness(catalog: Catalog, today: date) -> ReviewFreshness:
     active entries count: drafts are not yet promised to readers and retired
     ones are no longer maintained. Most overdue first.
     """
-    default = catalog.taxonomy.review_every_days if catalog.taxonomy else None
+    if catalog.taxonomy is None:
+        return ReviewFreshness(0, 0, None, ())
+    default = catalog.taxonomy.review_every_days
     active = 0
     overdue = []
     for entry in catalog.entries.values():
@@ -648,10 +650,7 @@ def review_freshness(catalog: Catalog, today: date) -> ReviewFreshness:
         if record.status != "active":
             continue
         active += 1
-        interval = record.review_every or default
-        if interval is None:
-            continue
-        due = record.last_reviewed + timedelta(days=interval)
+        due = record.review_due(default)
         if due < today:
             overdue.append(OverdueReview(entry.id, entry.kind.name, due, (today - due).days))
     overdue.sort(key=lambda o: (-o.days_overdue, o.id))

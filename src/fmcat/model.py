@@ -91,6 +91,10 @@ class Record(Model):
     references: list[Reference] = []
     aliases: list[str] = []
 
+    def review_due(self, default_days: int) -> date:
+        """The date the next review is due: the one rule every page and check uses."""
+        return self.last_reviewed + timedelta(days=self.review_every or default_days)
+
 
 class BusinessImpact(Model):
     description: Text

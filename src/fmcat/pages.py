@@ -12,7 +12,6 @@ import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from . import body, feeds, govpages, trendpages
 from .catalog import Catalog, Entry
@@ -226,8 +225,7 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
                 derived: Derived) -> RecordView:
     record = entry.record
     score, _ = completeness(entry, catalog.findings)
-    interval = record.review_every or taxonomy.review_every_days
-    due = record.last_reviewed + timedelta(days=interval)
+    due = record.review_due(taxonomy.review_every_days)
     successor = None
     if record.superseded_by:
         target = catalog.resolve(record.superseded_by)
