@@ -144,10 +144,11 @@ def main() -> None:
     rows = []
     for n in args.sizes:
         rows.append(bench(n, work))
-        print(f"N={n} done", file=sys.stderr)
-    print(report(rows))
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=2))
+        # Print as we go: a 20,000-entry run takes a while, and a later
+        # failure must not lose the earlier figures.
+        print(report(rows), flush=True)
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=2))
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

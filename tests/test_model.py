@@ -92,3 +92,16 @@ def test_incident_timestamps_need_a_time_zone() -> None:
                                                ("2w", 1209600)])
 def test_durations(text: str, seconds: int) -> None:
     assert parse_duration(text).total_seconds() == seconds
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("FM-0007", True), ("FM-9999", True), ("FM-10000", True), ("FM-123456", True),
+    ("FM-00007", False), ("FM-007", False), ("FM-1234567", False), ("fm-0007", False),
+])
+def test_ids_grow_past_four_digits_with_one_spelling(value: str, valid: bool) -> None:
+    data = _with(id=value)
+    if valid:
+        assert FailureMode.model_validate(data).id == value
+    else:
+        with pytest.raises(ValidationError, match="pattern"):
+            FailureMode.model_validate(data)

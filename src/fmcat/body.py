@@ -24,7 +24,8 @@ _INLINE_LINK = re.compile(r"(!?\[[^\]]*\])\(\s*<?([^)\s>]*)>?(\s+(?:\"[^\"]*\"|'
 _REF_DEF = re.compile(r"^( {0,3}\[[^\]]+\]:[ \t]*)<?(\S+?)>?(\s.*)?$")
 _REF_DEF_LINES = re.compile(r"^( {0,3}\[[^\]]+\]:[ \t]*)<?(\S+?)>?([ \t].*)?$", re.MULTILINE)
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
-_ID_TARGET = re.compile(r"^(?P<id>(?:FM|MP|CS)-\d{4})(?:#(?P<anchor>[a-z0-9-]+))?$")
+_ID_TARGET = re.compile(
+    r"^(?P<id>(?:FM|MP|CS)-(?:\d{4}|[1-9]\d{4,5}))(?:#(?P<anchor>[a-z0-9-]+))?$")
 _NUMBERED = re.compile(r"^ {0,3}\d+[.)][ \t]+\S")
 _CHECKBOX = re.compile(r"^\s*[-*+][ \t]+\[[ xX]\][ \t]+\S")
 

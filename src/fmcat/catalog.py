@@ -152,7 +152,7 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
     return catalog
 
 
-_FILE_ID = re.compile(r"^((?:FM|MP|CS)-\d{4}|INC-\d{4}-\d{4})\b")
+_FILE_ID = re.compile(r"^((?:FM|MP|CS)-(?:\d{4}|[1-9]\d{4,5})|INC-\d{4}-\d{4})\b")
 
 
 def _files(folder: Path, patterns: Iterable[str]) -> list[Path]:

@@ -27,13 +27,14 @@ from typing import Any
 from . import alerts, cli, drill, export, recommend
 from .catalog import Catalog, kind_of, load_catalog
 from .findings import Severity, did_you_mean, format_text, summarize
+from .model import ANY_RECORD_ID
 
 SITE_URL_ENV = "FMCAT_SITE_URL"
 """The variable the site build reads for `site_url`; URLs default to the same base."""
 
 Subparsers = argparse._SubParsersAction  # argparse has no public name for it
 
-_RECORD_ID = re.compile(r"^(FM|MP|CS)-\d{4}$")
+_RECORD_ID = ANY_RECORD_ID
 
 
 # --- helpers ------------------------------------------------------------------
@@ -197,7 +198,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 def cmd_drill(args: argparse.Namespace) -> int:
     base_url = _base_url(args.base_url)
     fm_id = args.id.upper()
-    if not re.match(r"^FM-\d{4}$", fm_id):
+    if not (ANY_RECORD_ID.match(fm_id) and fm_id.startswith("FM-")):
         raise cli.UsageError(f"{args.id!r} is not a failure-mode ID (FM- and four digits)")
     catalog = _valid_catalog(cli._root(args.root))
     if catalog is None:

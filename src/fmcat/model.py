@@ -17,17 +17,19 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 # IDs are composed from parts so that each pattern reads as what it means.
-_NUMBER = r"\d{4}"
+# Four zero-padded digits, or five or six without a leading zero once a
+# catalog passes 9,999 records: one spelling per number, so IDs stay unique.
+_NUMBER = r"(?:\d{4}|[1-9]\d{4,5})"
 FM_ID_PATTERN = rf"^FM-{_NUMBER}$"
 MP_ID_PATTERN = rf"^MP-{_NUMBER}$"
 CS_ID_PATTERN = rf"^CS-{_NUMBER}$"
-INC_ID_PATTERN = rf"^INC-(?P<year>20\d\d)-{_NUMBER}$"
-ANY_RECORD_ID = re.compile(r"^(FM|MP|CS)-\d{4}$")
+INC_ID_PATTERN = r"^INC-(?P<year>20\d\d)-\d{4}$"
+ANY_RECORD_ID = re.compile(rf"^(FM|MP|CS)-{_NUMBER}$")
 
 FailureModeId = Annotated[str, StringConstraints(pattern=FM_ID_PATTERN)]
 PlaybookId = Annotated[str, StringConstraints(pattern=MP_ID_PATTERN)]
 CaseStudyId = Annotated[str, StringConstraints(pattern=CS_ID_PATTERN)]
-RecordId = Annotated[str, StringConstraints(pattern=r"^(FM|MP|CS)-\d{4}$")]
+RecordId = Annotated[str, StringConstraints(pattern=rf"^(FM|MP|CS)-{_NUMBER}$")]
 IncidentId = Annotated[str, StringConstraints(pattern=INC_ID_PATTERN)]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]

@@ -19,7 +19,7 @@ from .model import CASE_STUDY, FAILURE_MODE, PLAYBOOK, Kind
 NEW_KINDS = {FAILURE_MODE.name: FAILURE_MODE, PLAYBOOK.name: PLAYBOOK,
              CASE_STUDY.name: CASE_STUDY}
 
-_ID_NUMBER = re.compile(r"^(?:FM|MP|CS)-(\d{4})")
+_ID_NUMBER = re.compile(r"^(?:FM|MP|CS)-(\d{4,6})")
 
 
 class ScaffoldError(Exception):
@@ -44,8 +44,8 @@ def next_id(root: Path, kind: Kind) -> str:
     catalog = load_catalog(root)
     for record_id in [*catalog.entries, *catalog.aliases]:
         if record_id.startswith(f"{kind.prefix}-"):
-            highest = max(highest, int(record_id[3:7]))
-    if highest >= 9999:
+            highest = max(highest, int(record_id.split("-", 1)[1]))
+    if highest >= 999_999:
         raise ScaffoldError(f"no free {kind.prefix} ID left")
     return f"{kind.prefix}-{highest + 1:04d}"
 
