@@ -10,6 +10,7 @@ instead of seeing it silently disappear.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -78,8 +79,21 @@ def _lines_outside_code(body: str, first_line: int) -> Iterator[tuple[int, str]]
             yield start + offset, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
 
 
-def _segments(body: str, first_line: int) -> Iterator[tuple[int, str, bool]]:
-    """Split a body into (first file line, text, is_code) runs of whole lines."""
+def _segments(body: str, first_line: int) -> tuple[tuple[int, str, bool], ...]:
+    """Split a body into (first file line, text, is_code) runs of whole lines.
+
+    Cached: the checks look at the same body several times (sections, links,
+    unsafe markup), and splitting it once is what keeps validation fast.
+    """
+    return _split_segments(body, first_line)
+
+
+@functools.lru_cache(maxsize=64)
+def _split_segments(body: str, first_line: int) -> tuple[tuple[int, str, bool], ...]:
+    return tuple(_iter_segments(body, first_line))
+
+
+def _iter_segments(body: str, first_line: int) -> Iterator[tuple[int, str, bool]]:
     fence: str | None = None
     start, run = first_line, list[str]()
     for offset, line in enumerate(body.split("\n")):

@@ -75,6 +75,8 @@ class Catalog:
     used_by: dict[str, list[str]] = field(default_factory=dict)
     cited_by_cases: dict[str, list[str]] = field(default_factory=dict)
     cited_by_incidents: dict[str, list[str]] = field(default_factory=dict)
+    _by_file: dict[str, list[Finding]] | None = field(default=None, repr=False)
+    _indexed: int = field(default=0, repr=False)
 
     def of_kind(self, kind: Kind) -> list[Entry]:
         return [e for e in self.entries.values() if e.kind is kind]
@@ -97,6 +99,15 @@ class Catalog:
         if entry is None and record_id in self.aliases:
             entry = self.entries.get(self.aliases[record_id])
         return entry
+
+    def findings_for(self, path: str) -> list[Finding]:
+        """The findings of one file, through an index built once (not a scan per file)."""
+        if self._by_file is None or self._indexed != len(self.findings):
+            self._by_file = {}
+            for item in self.findings:
+                self._by_file.setdefault(item.file, []).append(item)
+            self._indexed = len(self.findings)
+        return self._by_file.get(path, [])
 
     def knows(self, record_id: str) -> bool:
         return (record_id in self.entries or record_id in self.aliases

@@ -53,7 +53,7 @@ def quality_page(catalog: Catalog) -> str:
     for entry in catalog.entries.values():
         if entry.record.status not in ("active", "draft"):
             continue
-        score, missing = completeness(entry, catalog.findings)
+        score, missing = completeness(entry, catalog.findings_for(entry.path))
         rows.append(QualityRow(entry.id, entry.record.title, entry.kind.url(entry.id),
                                round(score * 100),
                                tuple(f"{f.code} {RULES[f.code].title}" for f in missing)))

@@ -32,7 +32,7 @@ from .export import api_files
 from .governance import changes
 from .listings import browse_pages, catalog_page, matrix_page
 from .listings import page as listing_page
-from .metrics import MetricsReport, compute_metrics, load_targets
+from .metrics import MetricsReport, Series, compute_metrics, load_targets
 from .model import (
     CASE_STUDY,
     FAILURE_MODE,
@@ -44,7 +44,7 @@ from .model import (
     Playbook,
     Record,
 )
-from .render import render, render_block
+from .render import Slots, render, render_block
 from .sanitize import sanitize_html
 from .taxonomy import Taxonomy
 from .urls import record_url, relative_url
@@ -117,6 +117,7 @@ class GeneratedFile:
     src_uri: str
     content: str
     source_path: str | None = None
+    slots: Slots | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class Derived:
     similar: dict[str, list[str]]
     tags: dict[str, dict[str, list[str]]]
     metrics: MetricsReport
+    sparklines: dict[str, Series]
 
 
 @dataclass
@@ -138,6 +140,7 @@ class SitePlan:
     views: dict[str, RecordView] = field(default_factory=dict)
     record_pages: set[str] = field(default_factory=set)
     generated: set[str] = field(default_factory=set)
+    slots: dict[str, Slots] = field(default_factory=dict)
 
     def view_for(self, src_uri: str) -> RecordView | None:
         return self.views.get(src_uri)
@@ -150,20 +153,31 @@ class SitePlan:
         return src_uri not in self.generated
 
     def finish(self) -> SitePlan:
+        """Index the files; hold the HTML of generated Markdown pages out of Markdown."""
         self.generated = {f.src_uri for f in self.files}
+        for index, file in enumerate(self.files):
+            if file.slots is not None:
+                self.slots[file.src_uri] = file.slots
+            elif file.src_uri.endswith(".md") and file.src_uri not in self.record_pages:
+                slots = Slots()
+                self.files[index] = GeneratedFile(file.src_uri, slots.hold(file.content),
+                                                  file.source_path, slots)
+                self.slots[file.src_uri] = slots
         return self
 
     def finish_html(self, src_uri: str, page_html: str) -> str:
-        """Sanitise the HTML of contributed pages; trusted pages pass unchanged."""
+        """Sanitise contributed pages, then put back the generated HTML held out of Markdown."""
         if src_uri in self.record_pages:
-            return sanitize_html(page_html)
-        return page_html
+            page_html = sanitize_html(page_html)
+        slots = self.slots.get(src_uri)
+        return slots.fill(page_html) if slots else page_html
 
 
 def derive(catalog: Catalog) -> Derived:
     targets, _ = load_targets(catalog.root)  # its findings are reported by validation
+    report = compute_metrics(catalog, catalog.today, targets)
     return Derived(observed_frequency(catalog), similar_entries(catalog), tag_index(catalog),
-                   compute_metrics(catalog, catalog.today, targets))
+                   report, report.sparklines.by_key())
 
 
 def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
@@ -175,8 +189,10 @@ def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
     plan = SitePlan(derived=derived)
     for entry in catalog.entries.values():
         src_uri = entry.kind.src_uri(entry.id)
+        slots = Slots()
         plan.files.append(GeneratedFile(
-            src_uri, record_markdown(entry, catalog, taxonomy, derived), entry.path))
+            src_uri, record_markdown(entry, catalog, taxonomy, derived, slots), entry.path,
+            slots))
         plan.views[src_uri] = record_view(entry, catalog, taxonomy, derived)
         plan.record_pages.add(src_uri)
     plan.files.append(GeneratedFile(f"{FAILURE_MODE.url_dir}/index.md", catalog_page(
@@ -224,7 +240,7 @@ def drill_path(record_id: str) -> str:
 def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
                 derived: Derived) -> RecordView:
     record = entry.record
-    score, _ = completeness(entry, catalog.findings)
+    score, _ = completeness(entry, catalog.findings_for(entry.path))
     due = record.review_due(taxonomy.review_every_days)
     successor = None
     if record.superseded_by:
@@ -278,7 +294,7 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         overdue=due < catalog.today,
         chips=tuple(chips),
         observed=derived.observed.get(record.id, NEVER_OBSERVED),
-        sparkline=trendpages.render_sparkline(derived.metrics, record.id)
+        sparkline=trendpages.render_sparkline(derived.metrics, derived.sparklines, record.id)
         if isinstance(record, FailureMode) else "",
         usage=_usage_text(derived.metrics, record.id) if isinstance(record, Playbook) else "",
         drill=drill_path(record.id) if isinstance(record, FailureMode)
@@ -327,7 +343,7 @@ def _duration_text(value: str) -> str:
 
 
 def record_markdown(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
-                    derived: Derived) -> str:
+                    derived: Derived, slots: Slots) -> str:
     """The Markdown MkDocs renders for a record: fixed anchors, resolved links,
     generated sections, and front matter that we write ourselves."""
     record = entry.record
@@ -365,6 +381,10 @@ def record_markdown(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
             record, catalog), **context))
     tail.append(render("fragments/history.html", revisions=record.revisions,
                              created=record.created, last_reviewed=record.last_reviewed))
+    # Only the generated parts are held out of Markdown; the contributed body
+    # goes through Markdown and then the sanitiser.
+    inserts = {anchor: slots.hold(block) for anchor, block in inserts.items()}
+    tail = [slots.hold(block) for block in tail]
     text = _insert_at_section_ends(text, inserts)
     meta: dict[str, object] = {"title": html.escape(f"{record.id}: {record.title}")}
     # Records outrank the listings that mention them; withdrawn ones are not found.

@@ -8,6 +8,7 @@ is ever compiled as a template.
 from __future__ import annotations
 
 import re
+import secrets
 from functools import cache
 from typing import Any
 
@@ -40,3 +41,65 @@ def render_block(template: str, **context: Any) -> str:
     so fragments are folded to contain none.
     """
     return _BLANK_LINES.sub("\n", render(template, **context)).strip()
+
+
+_SLOT = "fmcatslot"
+
+
+class Slots:
+    """Generated HTML kept out of Markdown, put back after it is rendered.
+
+    Python-Markdown parses every raw HTML block with `html.parser`, which
+    made our generated tables the slowest part of a build (the catalog
+    table alone is thousands of lines). Trusted, already-escaped blocks are
+    replaced by a marker paragraph before Markdown runs and restored into the
+    HTML afterwards. The marker carries a random nonce per page, so
+    contributed text cannot name a slot; it never reaches the output, so
+    builds stay byte-identical.
+
+    Only generated text may be held: contributed Markdown must go through
+    Markdown and the sanitiser.
+    """
+
+    def __init__(self) -> None:
+        self.nonce = secrets.token_hex(6)
+        self.blocks: dict[str, str] = {}
+
+    def _key(self) -> str:
+        return f"{_SLOT}{self.nonce}n{len(self.blocks)}"
+
+    def hold(self, markdown: str) -> str:
+        """Replace each raw HTML block (a run of lines starting with '<') by a marker."""
+        out: list[str] = []
+        block: list[str] = []
+        lines = markdown.split("\n")
+        start = 0
+        if lines and lines[0] == "---":  # front matter we wrote ourselves
+            end = lines.index("---", 1)
+            out.extend(lines[: end + 1])
+            start = end + 1
+
+        def flush() -> None:
+            if block:
+                key = self._key()
+                self.blocks[key] = "\n".join(block)
+                out.extend(["", key, ""])
+                block.clear()
+
+        for line in lines[start:]:
+            if block and line.strip() and not line.startswith("#"):
+                block.append(line)
+                continue
+            flush()
+            if line.startswith("<"):
+                block.append(line)
+            else:
+                out.append(line)
+        flush()
+        return "\n".join(out)
+
+    def fill(self, html: str) -> str:
+        if not self.blocks:
+            return html
+        pattern = re.compile(rf"<p>({_SLOT}{self.nonce}n\d+)</p>")
+        return pattern.sub(lambda match: self.blocks[match.group(1)], html)

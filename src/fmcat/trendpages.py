@@ -16,7 +16,7 @@ from markupsafe import Markup
 from . import charts
 from .charts import MISSING as MISSING_VALUE
 from .listings import page
-from .metrics import RECURRENCE_WINDOW_DAYS, MetricsReport, QuarterlySeries
+from .metrics import RECURRENCE_WINDOW_DAYS, MetricsReport, QuarterlySeries, Series
 from .render import render_block
 from .urls import record_url, rel_from
 
@@ -227,9 +227,12 @@ def headline(report: MetricsReport) -> str:
                                                height=220)
 
 
-def render_sparkline(report: MetricsReport, record_id: str) -> str:
-    """The occurrence sparkline for one failure mode's summary card ('' if never seen)."""
-    series = report.sparklines.by_key().get(record_id)
+def render_sparkline(report: MetricsReport, by_id: dict[str, Series], record_id: str) -> str:
+    """The occurrence sparkline for one failure mode's summary card ('' if never seen).
+
+    `by_id` is `report.sparklines.by_key()`, built once per build by the caller.
+    """
+    series = by_id.get(record_id)
     if series is None or not any(series.values):
         return ""
     data = charts.chart_data(f"Incidents citing {record_id} per quarter",

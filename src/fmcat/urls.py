@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 
 from .model import KIND_BY_PREFIX
 
 
 def relative_url(page_url: str, target: str) -> str:
-    """A link from one directory URL to another, working under any base path."""
+    """A link from one directory URL to another, working under any base path.
+
+    Both are site-root-relative (`failure-modes/FM-0001/`). Computed on the
+    path segments directly: `posixpath.relpath` resolves against the working
+    directory and was a visible cost with tens of thousands of links.
+    """
     path, _, anchor = target.partition("#")
-    rel = posixpath.relpath(path or ".", page_url or ".")
-    if rel == ".":
+    source = [part for part in page_url.split("/") if part]
+    dest = [part for part in path.split("/") if part]
+    common = 0
+    while common < min(len(source), len(dest)) and source[common] == dest[common]:
+        common += 1
+    rel = "/".join([".."] * (len(source) - common) + dest[common:])
+    if not rel:
         rel = "./"
     elif path.endswith("/") or not path:
         rel += "/"
