@@ -7,8 +7,9 @@ fetches only those its query needs. The index is built by the Pagefind
 binary shipped in the `pagefind-bin` wheel, locally, with no network.
 
 Only pages marked `data-pagefind-body` are indexed: records that are not
-withdrawn, and hand-written pages. Generated listings are left out so that
-an entry always ranks above the pages that list it.
+withdrawn (their title, search terms and summary card) and hand-written
+pages. Generated listings are left out so that an entry always ranks above
+the pages that list it.
 """
 
 from __future__ import annotations
