@@ -21,19 +21,12 @@ CATALOG_URL = "failure-modes/"
 MATRIX_URL = "matrix/"
 BROWSE_URL = "browse/"
 
-LISTING_BOOST = 0.5
-"""Search boost of generated listings, so entries rank above pages listing them."""
-
-
-def page(title: str, content: str, *, boost: float | None = LISTING_BOOST,
-         heading: bool = True, wide: bool = False) -> str:
+def page(title: str, content: str, *, heading: bool = True, wide: bool = False) -> str:
     """A generated Markdown page with front matter we write ourselves.
 
     `wide` hides Material's sidebars so that a big table gets the full width.
     """
     meta: dict[str, object] = {"title": title}
-    if boost is not None:
-        meta["search"] = {"boost": boost}
     if wide:
         meta["hide"] = ["navigation", "toc"]
     head = f"# {title}\n\n" if heading else ""

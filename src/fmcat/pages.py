@@ -32,7 +32,7 @@ from .export import api_files
 from .governance import changes
 from .listings import browse_pages, catalog_page, matrix_page
 from .listings import page as listing_page
-from .metrics import MetricsReport, Series, compute_metrics, load_targets
+from .metrics import MetricsReport, PlaybookUsage, Series, compute_metrics, load_targets
 from .model import (
     CASE_STUDY,
     FAILURE_MODE,
@@ -48,8 +48,6 @@ from .render import Slots, render, render_block
 from .sanitize import sanitize_html
 from .taxonomy import Taxonomy
 from .urls import record_url, relative_url
-
-RECORD_BOOST = 2.0
 
 INDEX_TITLES = {
     FAILURE_MODE.name: "Catalog",
@@ -129,6 +127,7 @@ class Derived:
     tags: dict[str, dict[str, list[str]]]
     metrics: MetricsReport
     sparklines: dict[str, Series]
+    usage: dict[str, PlaybookUsage]
 
 
 @dataclass
@@ -177,7 +176,8 @@ def derive(catalog: Catalog) -> Derived:
     targets, _ = load_targets(catalog.root)  # its findings are reported by validation
     report = compute_metrics(catalog, catalog.today, targets)
     return Derived(observed_frequency(catalog), similar_entries(catalog), tag_index(catalog),
-                   report, report.sparklines.by_key())
+                   report, report.sparklines.by_key(),
+                   {item.playbook: item for item in report.playbook_usage})
 
 
 def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
@@ -296,7 +296,7 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         observed=derived.observed.get(record.id, NEVER_OBSERVED),
         sparkline=trendpages.render_sparkline(derived.metrics, derived.sparklines, record.id)
         if isinstance(record, FailureMode) else "",
-        usage=_usage_text(derived.metrics, record.id) if isinstance(record, Playbook) else "",
+        usage=_usage_text(derived.usage.get(record.id)) if isinstance(record, Playbook) else "",
         drill=drill_path(record.id) if isinstance(record, FailureMode)
         and record.status != "withdrawn" else "",
         search_terms=" ".join(search_terms(record)),
@@ -306,23 +306,19 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
     )
 
 
-def _usage_text(report: MetricsReport, playbook_id: str) -> str:
-    for item in report.playbook_usage:
-        if item.playbook == playbook_id:
-            if not item.uses:
-                return "not used in the incident log"
-            median = item.time_to_mitigate.median
-            suffix = f", median time to mitigate {median:.1f} h" if median is not None else ""
-            return f"used in {item.uses} incident{'s' if item.uses != 1 else ''}{suffix}"
-    return "not used in the incident log"
+def _usage_text(item: PlaybookUsage | None) -> str:
+    if item is None or not item.uses:
+        return "not used in the incident log"
+    median = item.time_to_mitigate.median
+    suffix = f", median time to mitigate {median:.1f} h" if median is not None else ""
+    return f"used in {item.uses} incident{'s' if item.uses != 1 else ''}{suffix}"
 
 
 def search_terms(record: Record) -> list[str]:
-    """Terms Material's search indexes with its highest boost (`meta.tags`).
+    """What readers look a record up by besides its title: ID, tags, signals.
 
-    The summary card is template output and is not indexed, so the ID, the
-    tag values and the detector signals are given to search this way; that
-    also ranks a record above the listings that merely mention them.
+    Indexed with a high weight (see fmcat-record.html), which also ranks a
+    record above anything that merely mentions it.
     """
     terms = [record.id]
     if isinstance(record, FailureMode):
@@ -387,10 +383,6 @@ def record_markdown(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
     tail = [slots.hold(block) for block in tail]
     text = _insert_at_section_ends(text, inserts)
     meta: dict[str, object] = {"title": html.escape(f"{record.id}: {record.title}")}
-    # Records outrank the listings that mention them; withdrawn ones are not found.
-    meta["search"] = {"exclude": True} if record.status == "withdrawn" else {
-        "boost": RECORD_BOOST}
-    meta["tags"] = search_terms(record)
     parts = ["---", json.dumps(meta, ensure_ascii=False), "---", "", text.strip(), ""]
     parts.extend(block + "\n" for block in tail if block)
     return "\n".join(parts)
