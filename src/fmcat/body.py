@@ -70,13 +70,17 @@ class Problem:
     hint: str
 
 
-def _lines_outside_code(body: str, first_line: int) -> Iterator[tuple[int, str]]:
-    """Yield (file line, text) for lines outside fenced code, code spans blanked."""
-    for start, text, is_code in _segments(body, first_line):
-        if is_code:
-            continue
-        for offset, line in enumerate(text.split("\n")):
-            yield start + offset, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+@functools.lru_cache(maxsize=64)
+def _lines_outside_code(body: str, first_line: int) -> tuple[tuple[int, str], ...]:
+    """(file line, text) for lines outside fenced code, code spans blanked.
+
+    Cached like `_segments`: several checks walk the same lines.
+    """
+    return tuple(
+        (start + offset, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+         if "`" in line else line)
+        for start, text, is_code in _segments(body, first_line) if not is_code
+        for offset, line in enumerate(text.split("\n")))
 
 
 def _segments(body: str, first_line: int) -> tuple[tuple[int, str, bool], ...]:
@@ -115,7 +119,17 @@ def _iter_segments(body: str, first_line: int) -> Iterator[tuple[int, str, bool]
         yield start, "\n".join(run), fence is not None
 
 
+@functools.lru_cache(maxsize=64)
+def _headings(body: str, first_line: int) -> tuple[Heading, ...]:
+    return tuple(headings_uncached(body, first_line))
+
+
 def headings(body: str, first_line: int) -> list[Heading]:
+    """ATX headings outside code, with their file lines."""
+    return list(_headings(body, first_line))
+
+
+def headings_uncached(body: str, first_line: int) -> list[Heading]:
     result = []
     for number, line in _lines_outside_code(body, first_line):
         match = _HEADING.match(line)

@@ -41,6 +41,8 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 
+_STR = "tag:yaml.org,2002:str"
+
 Loc = tuple[str | int, ...]
 
 
@@ -211,6 +213,8 @@ class _Builder:
             raise _UnsupportedError("YAML nested too deeply", self.line(node),
                                f"records need at most {MAX_DEPTH} levels")
         if isinstance(node, ScalarNode):
+            if node.tag == _STR:  # most values: skip the generic constructor
+                return node.value
             if node.tag not in _SCALAR_TAGS:
                 raise _UnsupportedError(f"YAML tag '{node.tag}' is not supported", self.line(node),
                                    "remove the '!' tag; write a plain value")
