@@ -61,6 +61,21 @@ def build_site(root: Path, *, strict: bool = False) -> Path:
     return site
 
 
+REPO_FILES = ("mkdocs.yml", "taxonomy.yml", "metrics.yml")
+REPO_FOLDERS = ("docs", "overrides", "hooks", "entries", "playbooks", "case-studies",
+                "incidents")
+
+
+def copy_repo(dest: Path) -> Path:
+    """A copy of this repository's catalog and site sources, to build in isolation."""
+    dest.mkdir(parents=True)
+    for name in REPO_FILES:
+        shutil.copy(REPO / name, dest / name)
+    for folder in REPO_FOLDERS:
+        shutil.copytree(REPO / folder, dest / folder)
+    return dest
+
+
 def broken_links(site: Path) -> list[str]:
     """Every internal link or anchor in a built site that leads nowhere."""
     pages = {path: BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")

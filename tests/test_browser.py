@@ -7,7 +7,6 @@ because `.ci/run` installs it.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -17,20 +16,14 @@ import pytest
 from fmcat.catalog import load_catalog
 from fmcat.model import FailureMode
 
-from .conftest import REPO, build_site, serve_site
+from .conftest import REPO, build_site, copy_repo, serve_site
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="session")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser") / "repo"
-    root.mkdir()
-    for name in ["mkdocs.yml", "taxonomy.yml"]:
-        shutil.copy(REPO / name, root / name)
-    for folder in ["docs", "overrides", "hooks", "entries", "playbooks", "case-studies",
-                   "incidents"]:
-        shutil.copytree(REPO / folder, root / folder)
+    root = copy_repo(tmp_path_factory.mktemp("browser") / "repo")
     server, url = serve_site(build_site(root))
     yield url
     server.shutdown()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -14,7 +13,7 @@ from fmcat.catalog import Catalog, Entry, load_catalog
 from fmcat.discovery import DIMENSIONS, observed_frequency, similar_entries, tag_index
 from fmcat.model import FailureMode
 
-from .conftest import FIXTURE, REPO, build_site, read_page, site_config_text
+from .conftest import FIXTURE, REPO, build_site, copy_repo, read_page, site_config_text
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate
@@ -137,13 +136,7 @@ def test_matrix_places_entries_by_category_and_stage(built_fixture: Path) -> Non
 
 
 def test_home_page_shows_counts_and_lists(tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ["mkdocs.yml", "taxonomy.yml"]:
-        shutil.copy(REPO / name, root / name)
-    for folder in ["docs", "overrides", "hooks", "entries", "playbooks", "case-studies",
-                   "incidents"]:
-        shutil.copytree(REPO / folder, root / folder)
+    root = copy_repo(tmp_path / "repo")
     (root / "mkdocs.yml").write_text(site_config_text().replace(
         "  - Case studies: case-studies/index.md\n",
         "  - Case studies: case-studies/index.md\n  - Contributing: contributing.md\n"

@@ -8,7 +8,6 @@ of the data.
 from __future__ import annotations
 
 import logging
-import shutil
 from functools import cache
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 from fmcat.catalog import Catalog, load_catalog
 from fmcat.model import INCIDENTS_FOLDER, KINDS
 
-from .conftest import REPO, broken_links, build_site, read_page
+from .conftest import REPO, broken_links, build_site, copy_repo, read_page
 
 DATA_FILES = sorted(
     p.relative_to(REPO).as_posix()
@@ -51,12 +50,7 @@ def test_taxonomy_loads() -> None:
 
 @pytest.mark.slow
 def test_repo_site_builds(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    root = tmp_path / "repo"
-    for name in ["mkdocs.yml", "taxonomy.yml"]:
-        shutil.copy(REPO / name, root / name if root.exists() else _mkdir(root) / name)
-    for folder in ["docs", "overrides", "hooks", "entries", "playbooks", "case-studies",
-                   "incidents"]:
-        shutil.copytree(REPO / folder, root / folder)
+    root = copy_repo(tmp_path / "repo")
     caplog.set_level(logging.WARNING)
     site = build_site(root)
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
@@ -67,11 +61,6 @@ def test_repo_site_builds(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> N
         assert page.find("h1", class_="fmcat-title") is not None, entry.id
         assert (site / entry.id / "index.html").is_file()
     assert broken_links(site) == []
-
-
-def _mkdir(path: Path) -> Path:
-    path.mkdir(parents=True)
-    return path
 
 
 @pytest.mark.parametrize("vocabulary", ["categories", "stages", "causes", "data_domain",
