@@ -119,24 +119,20 @@ def _iter_segments(body: str, first_line: int) -> Iterator[tuple[int, str, bool]
         yield start, "\n".join(run), fence is not None
 
 
-@functools.lru_cache(maxsize=64)
-def _headings(body: str, first_line: int) -> tuple[Heading, ...]:
-    return tuple(headings_uncached(body, first_line))
-
-
 def headings(body: str, first_line: int) -> list[Heading]:
     """ATX headings outside code, with their file lines."""
     return list(_headings(body, first_line))
 
 
-def headings_uncached(body: str, first_line: int) -> list[Heading]:
+@functools.lru_cache(maxsize=64)
+def _headings(body: str, first_line: int) -> tuple[Heading, ...]:
     result = []
     for number, line in _lines_outside_code(body, first_line):
         match = _HEADING.match(line)
         if match:
             text = _ATTR_LIST.sub("", match.group(2)).strip()
             result.append(Heading(number, len(match.group(1)), text))
-    return result
+    return tuple(result)
 
 
 def sections(body: str, first_line: int) -> dict[str, tuple[Heading, str]]:

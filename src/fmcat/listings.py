@@ -253,10 +253,3 @@ def _listing_row(entry: Entry, taxonomy: Taxonomy) -> ListingRow:
     assert isinstance(record, FailureMode)
     return ListingRow(record.id, record.title, entry.kind.url(record.id), record.severity,
                       taxonomy.title_of("categories", record.category), record.summary)
-
-
-def chip_url(field: str, value: str) -> str:
-    for dimension in DIMENSIONS:
-        if dimension.field == field:
-            return dimension.value_url(value)
-    raise KeyError(field)  # pragma: no cover - programming error
