@@ -18,11 +18,10 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from fmcat.catalog import load_catalog
 from fmcat.clock import build_date
 from fmcat.findings import Severity, format_text, summarize
-from fmcat.metrics import load_targets
 from fmcat.pages import SitePlan, plan_site
+from fmcat.project import load_checked
 from fmcat.search import SearchIndexError, index_site
 from fmcat.site import catalog_root, home_summary
 
@@ -46,8 +45,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if not config.use_directory_urls:
         raise PluginError("fmcat: use_directory_urls must stay true; entry URLs depend on it")
     root = catalog_root(config.config_file_path)
-    catalog = load_catalog(root, today=build_date())
-    catalog.findings.extend(load_targets(root)[1])
+    catalog = load_checked(root, today=build_date())
     errors = [f for f in catalog.findings if f.severity is Severity.ERROR]
     if errors:
         raise PluginError(

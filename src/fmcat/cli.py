@@ -28,7 +28,7 @@ from .governance import (
     sample_for_review,
 )
 from .importer import format_report, import_incidents
-from .metrics import load_targets
+from .project import load_checked
 from .scaffold import NEW_KINDS, ScaffoldError, create_record
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -54,9 +54,8 @@ def _root(value: str | None) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    root = _root(args.root)
-    catalog = load_catalog(root)
-    findings = sorted([*catalog.findings, *load_targets(root)[1]])
+    catalog = load_checked(_root(args.root))
+    findings = catalog.findings
     if args.format == "json":
         print(format_json(findings))
     elif args.format == "github":
