@@ -40,6 +40,14 @@ def site_config_text(repo: Path = REPO) -> str:
 
 
 @pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A writable copy of the fixture catalog (records only, no site config)."""
+    dest = tmp_path / "catalog"
+    shutil.copytree(FIXTURE, dest)
+    return dest
+
+
+@pytest.fixture
 def catalog_dir(tmp_path: Path) -> Path:
     """A writable copy of the fixture catalog, with a site config."""
     dest = tmp_path / "catalog"

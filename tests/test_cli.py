@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from fmcat.cli import main
 from fmcat.findings import RULES
-
-from .conftest import FIXTURE
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    dest = tmp_path / "catalog"
-    shutil.copytree(FIXTURE, dest)
-    return dest
 
 
 def _break(root: Path) -> Path:

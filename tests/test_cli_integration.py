@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,9 +19,7 @@ import yaml
 from fmcat import cli
 from fmcat.catalog import load_catalog
 from fmcat.cli_integration import add_commands, main_integration
-from fmcat.export import api_files, json_schemas
-
-from .conftest import FIXTURE
+from fmcat.export import api_files, json_schemas, write_api_files
 
 Main = Callable[[Sequence[str] | None], int]
 
@@ -50,20 +47,10 @@ def _no_site_url(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
-    dest = tmp_path / "catalog"
-    shutil.copytree(FIXTURE, dest)
-    return dest
-
-
-@pytest.fixture
 def published(root: Path, tmp_path: Path) -> Path:
     """A built site's api/ folder, as a pipeline would download it."""
     site = tmp_path / "site"
-    for path, text in api_files(load_catalog(root)).items():
-        target = site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+    write_api_files(load_catalog(root), site)
     return site
 
 

@@ -30,13 +30,6 @@ FM1 = "entries/FM-0001-covariate-shift.md"
 FM2 = "entries/FM-0002-prior-shift.md"
 
 
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    dest = tmp_path / "catalog"
-    shutil.copytree(FIXTURE, dest)
-    return dest
-
-
 def _edit(root: Path, path: str, old: str, new: str) -> None:
     file = root / path
     text = file.read_text()
