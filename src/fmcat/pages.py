@@ -99,6 +99,7 @@ class RecordView:
     overdue: bool
     chips: tuple[ChipGroup, ...]
     observed: Observed
+    observed_text: str
     sparkline: str
     usage: str
     drill: str
@@ -294,6 +295,7 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         overdue=due < catalog.today,
         chips=tuple(chips),
         observed=derived.observed.get(record.id, NEVER_OBSERVED),
+        observed_text=_observed_text(derived.observed.get(record.id, NEVER_OBSERVED)),
         sparkline=trendpages.render_sparkline(derived.metrics, derived.sparklines, record.id)
         if isinstance(record, FailureMode) else "",
         usage=_usage_text(derived.usage.get(record.id)) if isinstance(record, Playbook) else "",
@@ -306,12 +308,23 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
     )
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _observed_text(observed: Observed) -> str:
+    if not observed.count or observed.last_seen is None:
+        return "none recorded"
+    return (f"{_plural(observed.count, 'incident')}, last {observed.last_seen.isoformat()}, "
+            f"{_plural(len(observed.teams), 'team')}")
+
+
 def _usage_text(item: PlaybookUsage | None) -> str:
     if item is None or not item.uses:
         return "not used in the incident log"
     median = item.time_to_mitigate.median
     suffix = f", median time to mitigate {median:.1f} h" if median is not None else ""
-    return f"used in {item.uses} incident{'s' if item.uses != 1 else ''}{suffix}"
+    return f"used in {_plural(item.uses, 'incident')}{suffix}"
 
 
 def search_terms(record: Record) -> list[str]:
@@ -375,8 +388,10 @@ def record_markdown(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         tail.append(render("fragments/case-study.html", case=record, **context))
         tail.append(render("fragments/links.html", groups=_case_study_links(
             record, catalog), **context))
+    last_changed = record.revisions[0].date if record.revisions else record.created
     tail.append(render("fragments/history.html", revisions=record.revisions,
-                             created=record.created, last_reviewed=record.last_reviewed))
+                       created=record.created, last_changed=last_changed,
+                       last_reviewed=record.last_reviewed))
     # Only the generated parts are held out of Markdown; the contributed body
     # goes through Markdown and then the sanitiser.
     inserts = {anchor: slots.hold(block) for anchor, block in inserts.items()}
