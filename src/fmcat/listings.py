@@ -15,6 +15,7 @@ from .discovery import DIMENSIONS, Dimension, Observed
 from .model import FailureMode
 from .render import render, render_block
 from .taxonomy import Taxonomy
+from .urls import Link
 from .urls import rel_from as _rel
 
 CATALOG_URL = "failure-modes/"
@@ -128,12 +129,6 @@ def catalog_page(entries: list[Entry], taxonomy: Taxonomy,
              "heading, and share the address: it keeps the filter. Without JavaScript the "
              "whole table is shown.")
     return page("Catalog", f"{intro}\n\n{table}", wide=True)
-
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    url: str
 
 
 @dataclass(frozen=True)

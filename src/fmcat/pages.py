@@ -47,20 +47,13 @@ from .model import (
 from .render import Slots, render, render_block
 from .sanitize import sanitize_html
 from .taxonomy import Taxonomy
-from .urls import record_url, relative_url
+from .urls import Link, record_url, relative_url
 
 INDEX_TITLES = {
     FAILURE_MODE.name: "Catalog",
     PLAYBOOK.name: "Mitigation playbooks",
     CASE_STUDY.name: "Case studies",
 }
-
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    url: str
-    note: str = ""
 
 
 @dataclass(frozen=True)

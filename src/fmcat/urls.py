@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .model import KIND_BY_PREFIX
 
@@ -36,3 +37,12 @@ def record_url(record_id: str) -> str:
 def rel_from(page_url: str) -> Callable[[str], str]:
     """The URL helper handed to fragments: site-root URL → link from `page_url`."""
     return lambda target: relative_url(page_url, target)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A labelled site-root-relative URL, as views hand them to templates."""
+
+    label: str
+    url: str
+    note: str = ""
