@@ -22,7 +22,7 @@ from fmcat.clock import build_date
 from fmcat.findings import Severity, format_text, summarize
 from fmcat.pages import SitePlan, plan_site
 from fmcat.project import load_checked
-from fmcat.search import SearchIndexError, index_site
+from fmcat.search import SearchIndex, SearchIndexError
 from fmcat.site import catalog_root, home_summary
 
 log = logging.getLogger("mkdocs.plugins.fmcat")
@@ -34,6 +34,7 @@ WATCHED = ("entries", "playbooks", "case-studies", "incidents", "taxonomy.yml")
 class _Build:
     root: Path
     plan: SitePlan
+    search: SearchIndex
 
 
 _build: _Build | None = None
@@ -55,7 +56,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for item in catalog.findings:
         log.warning(format_text([item]))
     plan = plan_site(catalog, site_name=config.site_name, site_url=config.site_url or None)
-    _build = _Build(root, plan)
+    if _build is not None:
+        _build.search.close()
+    _build = _Build(root, plan, SearchIndex())
     config.extra["fmcat"] = home_summary(catalog, plan.derived)
     return config
 
@@ -93,11 +96,28 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
     return context
 
 
-def on_post_build(config: MkDocsConfig) -> None:
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    assert _build is not None
     try:
-        index_site(Path(config.site_dir))
+        _build.search.add(page.file.dest_uri, output)
+    except SearchIndexError as exc:
+        raise PluginError(f"fmcat: {page.file.src_uri}: {exc}") from None
+    return output
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    assert _build is not None
+    try:
+        _build.search.write(Path(config.site_dir))
     except SearchIndexError as exc:
         raise PluginError(f"fmcat: building the search index failed: {exc}") from None
+    finally:
+        _build.search.close()
+
+
+def on_build_error(error: Exception) -> None:
+    if _build is not None:
+        _build.search.close()
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
