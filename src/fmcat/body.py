@@ -149,11 +149,13 @@ def sections(body: str, first_line: int) -> dict[str, tuple[Heading, str]]:
     return result
 
 
-def links(body: str, first_line: int) -> list[Link]:
+@functools.lru_cache(maxsize=64)
+def links(body: str, first_line: int) -> tuple[Link, ...]:
     """Every link target outside code, with the line its target is on.
 
     Link text may run over several lines, so links are matched per run of
-    text rather than per line.
+    text rather than per line. Cached like the other scans: the checks and
+    `unsafe_markup` both ask for the links of the body in hand.
     """
     found = []
     for start, text, is_code in _segments(body, first_line):
@@ -168,7 +170,7 @@ def links(body: str, first_line: int) -> list[Link]:
             ref = _REF_DEF.match(line)
             if ref:
                 found.append(Link(start + offset, ref.group(2)))
-    return sorted(found, key=lambda link: link.line)
+    return tuple(sorted(found, key=lambda link: link.line))
 
 
 def id_target(target: str) -> tuple[str, str] | None:
@@ -203,6 +205,8 @@ def unsafe_markup(body: str, first_line: int) -> list[Problem]:
     """Raw HTML and URLs that could run in a reader's browser."""
     problems = []
     for number, line in _lines_outside_code(body, first_line):
+        if "<" not in line and "=" not in line and "{%" not in line:
+            continue  # every pattern below needs one of these; most lines have none
         tag = _DANGEROUS_TAGS.search(line)
         if tag:
             problems.append(Problem(number, f"raw HTML <{tag.group(1).lower()}> is not allowed",
