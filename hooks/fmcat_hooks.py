@@ -8,6 +8,8 @@ start of every build, so `mkdocs serve` rebuilds never accumulate state.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from mkdocs.structure.pages import Page
 
 from fmcat.clock import build_date
 from fmcat.findings import Severity, format_text, summarize
+from fmcat.outputs import OutputError, OutputWriter
 from fmcat.pages import SitePlan, plan_site
 from fmcat.project import load_checked
 from fmcat.search import SearchIndex, SearchIndexError
@@ -34,10 +37,23 @@ WATCHED = ("entries", "playbooks", "case-studies", "incidents", "taxonomy.yml")
 class _Build:
     root: Path
     plan: SitePlan
+    scratch: Path  # generated Markdown and search stand-ins; removed by close()
     search: SearchIndex
+    writer: OutputWriter | None = None
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 _build: _Build | None = None
+_command = "build"
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _command  # noqa: PLW0603 - set once per process by MkDocs
+    _command = command
 
 
 @event_priority(100)  # before mkdocs-macros reads `extra`
@@ -57,23 +73,41 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         log.warning(format_text([item]))
     plan = plan_site(catalog, site_name=config.site_name, site_url=config.site_url or None)
     if _build is not None:
-        _build.search.close()
-    _build = _Build(root, plan, SearchIndex())
+        _build.close()
+    scratch = Path(tempfile.mkdtemp(prefix="fmcat-build-"))
+    _build = _Build(root, plan, scratch, SearchIndex(scratch / "search"))
     config.extra["fmcat"] = home_summary(catalog, plan.derived)
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     assert _build is not None
-    for generated in _build.plan.files:
+    for generated in _build.plan.take_files():
         if files.get_file_from_path(generated.src_uri) is not None:
             raise PluginError(f"fmcat: docs/{generated.src_uri} collides with a generated "
                               "page; move or rename the hand-written file")
-        file = File.generated(config, generated.src_uri, content=generated.content)
+        if generated.src_uri.endswith(".md"):
+            # Backed by a file, not held in memory: MkDocs reads each page once.
+            source = _build.scratch / "pages" / generated.src_uri
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_text(generated.content, encoding="utf-8")
+            file = File.generated(config, generated.src_uri, abs_src_path=str(source))
+        else:
+            file = File.generated(config, generated.src_uri, content=generated.content)
         if generated.source_path:
             # Edit links point at the record's real source, outside docs_dir.
             file.edit_uri = f"../{generated.source_path}"
         files.append(file)
+    outputs = _build.plan.outputs
+    taken = {file.dest_uri for file in files}
+    clashes = [path for path in outputs.paths() if path in taken]
+    if clashes:
+        raise PluginError(f"fmcat: docs/ has files where the build writes {clashes[0]} "
+                          f"(and {len(clashes) - 1} more); move or rename them")
+    # The site folder is clean by now. A one-off build writes the API files,
+    # drills and redirects in a second process while MkDocs renders pages.
+    _build.writer = OutputWriter(outputs, Path(config.site_dir),
+                                 background=_command != "serve")
     return files
 
 
@@ -85,6 +119,11 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     assert _build is not None
+    if page.file.src_uri in _build.plan.generated:
+        # MkDocs keeps every page's Markdown until the build ends, though
+        # nothing reads it after rendering; for our generated pages that is
+        # the whole catalog again. The title comes from meta, not from here.
+        page.markdown = ""
     return _build.plan.finish_html(page.file.src_uri, html)
 
 
@@ -106,18 +145,22 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    assert _build is not None
+    assert _build is not None and _build.writer is not None
     try:
+        _build.writer.finish()
         _build.search.write(Path(config.site_dir))
+    except OutputError as exc:
+        raise PluginError(f"fmcat: writing the API files, drills and redirects failed: "
+                          f"{exc}") from None
     except SearchIndexError as exc:
         raise PluginError(f"fmcat: building the search index failed: {exc}") from None
     finally:
-        _build.search.close()
+        _build.close()
 
 
 def on_build_error(error: Exception) -> None:
     if _build is not None:
-        _build.search.close()
+        _build.close()
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

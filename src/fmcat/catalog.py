@@ -160,6 +160,10 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
     if taxonomy is not None:
         catalog.findings.extend(checks.find_issues(catalog, taxonomy))
     catalog.findings.sort()
+    for entry in catalog.entries.values():
+        entry.doc.release()
+    for item in catalog.incidents.values():
+        item.doc.release()
     return catalog
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -390,14 +390,25 @@ def api_files(catalog: Catalog, base_url: str | None = None) -> dict[str, str]:
     The site build writes these verbatim: `api/catalog.json`, one file per
     record, and `api/schema/*.json`.
     """
+    return dict(sorted(iter_api_files(catalog, base_url)))
+
+
+def iter_api_files(catalog: Catalog, base_url: str | None = None) -> Iterator[tuple[str, str]]:
+    """`api_files` one at a time, so that a build never holds every file's text at once."""
     taxonomy = _taxonomy(catalog)
     docs = _documents(catalog, base_url)
-    files = {f"{API_DIR}/catalog.json": dumps(_catalog_document(taxonomy, docs, base_url))}
+    yield f"{API_DIR}/catalog.json", dumps(_catalog_document(taxonomy, docs, base_url))
     for path, data in _by_path(docs).items():
-        files[path] = dumps(data)
+        yield path, dumps(data)
     for name, schema in json_schemas().items():
-        files[f"{API_DIR}/schema/{name}"] = dumps(schema)
-    return dict(sorted(files.items()))
+        yield f"{API_DIR}/schema/{name}", dumps(schema)
+
+
+def api_paths(catalog: Catalog) -> list[str]:
+    """The paths `iter_api_files` writes, without building any document."""
+    ids = [*catalog.entries, *catalog.incidents]
+    return [f"{API_DIR}/catalog.json", *(api_path(record_id) for record_id in ids),
+            *(f"{API_DIR}/schema/{name}" for name in json_schemas())]
 
 
 def write_api_files(catalog: Catalog, site_dir: Path, base_url: str | None = None) -> list[Path]:

@@ -27,8 +27,6 @@ from .discovery import (
     tag_index,
     values_of,
 )
-from .drill import drill_script
-from .export import api_files
 from .governance import changes
 from .listings import browse_pages, catalog_page, matrix_page
 from .listings import page as listing_page
@@ -44,6 +42,7 @@ from .model import (
     Playbook,
     Record,
 )
+from .outputs import SiteOutputs, drill_path
 from .render import Slots, render, render_block
 from .sanitize import sanitize_html
 from .taxonomy import Taxonomy
@@ -129,11 +128,17 @@ class SitePlan:
     """Everything the build adds to the site, computed once per build."""
 
     derived: Derived
+    outputs: SiteOutputs
     files: list[GeneratedFile] = field(default_factory=list)
     views: dict[str, RecordView] = field(default_factory=dict)
     record_pages: set[str] = field(default_factory=set)
     generated: set[str] = field(default_factory=set)
     slots: dict[str, Slots] = field(default_factory=dict)
+
+    def take_files(self) -> list[GeneratedFile]:
+        """Hand the generated files over once; the plan keeps no copy of their text."""
+        files, self.files = self.files, []
+        return files
 
     def view_for(self, src_uri: str) -> RecordView | None:
         return self.views.get(src_uri)
@@ -176,11 +181,13 @@ def derive(catalog: Catalog) -> Derived:
 
 def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
               site_url: str | None = None) -> SitePlan:
-    """Record pages, listings, governance pages, feeds and redirects."""
+    """Record pages, listings, governance pages and feeds; API files, drills and
+    redirects are `outputs`, written by the build without the generator."""
     taxonomy = catalog.taxonomy
     assert taxonomy is not None, "plan_site needs a catalog whose taxonomy loaded"
     derived = derive(catalog)
-    plan = SitePlan(derived=derived)
+    plan = SitePlan(derived, SiteOutputs(
+        catalog, dict(sorted(redirect_targets(catalog).items())), site_url))
     for entry in catalog.entries.values():
         src_uri = entry.kind.src_uri(entry.id)
         slots = Slots()
@@ -213,19 +220,7 @@ def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
         GeneratedFile("feed.json", feeds.json_feed(changes(catalog), site_name=site_name,
                                                    site_url=site_url)),
     ]
-    plan.files.extend(redirects(catalog))
-    for path, text in api_files(catalog, site_url).items():
-        plan.files.append(GeneratedFile(path, text))
-    for entry in catalog.failure_modes:
-        if entry.record.status != "withdrawn":
-            plan.files.append(GeneratedFile(drill_path(entry.id),
-                                            drill_script(catalog, entry.id, site_url)))
     return plan.finish()
-
-
-def drill_path(record_id: str) -> str:
-    """Where the game-day script of a failure mode is published (plain text)."""
-    return f"drills/{record_id}.txt"
 
 
 # --- record pages ------------------------------------------------------------
@@ -587,10 +582,3 @@ def redirect_targets(catalog: Catalog) -> dict[str, str]:
     return targets
 
 
-def redirects(catalog: Catalog) -> list[GeneratedFile]:
-    files = []
-    for source, target in sorted(redirect_targets(catalog).items()):
-        url = relative_url(source, target)
-        files.append(GeneratedFile(f"{source}index.html",
-                                   render("fragments/redirect.html", url=url)))
-    return files

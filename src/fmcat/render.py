@@ -102,4 +102,6 @@ class Slots:
         if not self.blocks:
             return html
         pattern = re.compile(rf"<p>({_SLOT}{self.nonce}n\d+)</p>")
-        return pattern.sub(lambda match: self.blocks[match.group(1)], html)
+        # Each block is used once: pop it, so that a build does not hold
+        # every page's generated HTML twice (here and in the page).
+        return pattern.sub(lambda match: self.blocks.pop(match.group(1)), html)

@@ -67,12 +67,14 @@ def search_document(page_html: str) -> str | None:
 class SearchIndex:
     """Collects the stand-ins of one build, then writes the Pagefind bundle.
 
-    Use as a context manager so that the scratch folder is removed whether
-    or not the build gets as far as `write`.
+    The stand-ins go to `scratch` (a new temporary folder by default). Use
+    as a context manager, or call `close`, so that the folder is removed
+    whether or not the build gets as far as `write`.
     """
 
-    def __init__(self) -> None:
-        self._scratch = Path(tempfile.mkdtemp(prefix="fmcat-search-"))
+    def __init__(self, scratch: Path | None = None) -> None:
+        self._scratch = scratch or Path(tempfile.mkdtemp(prefix="fmcat-search-"))
+        self._scratch.mkdir(parents=True, exist_ok=True)
         self.pages = 0
 
     def __enter__(self) -> SearchIndex:
