@@ -32,8 +32,8 @@ test: setup  ## every test: lint, types, CODEOWNERS, unit, CLI, site builds, bro
 	$(BIN)/fmcat codeowners --check
 	$(BIN)/pytest
 
-bench: setup  ## benchmark harness (N=1000 by default; N="1000 5000 20000")
-	$(BIN)/python benchmarks/run.py $(if $(N),--sizes $(N),)
+bench: setup  ## benchmark harness (N=1000 by default; N="1000 5000 20000"; REPEAT=3)
+	$(BIN)/python benchmarks/run.py $(if $(N),--sizes $(N),) $(if $(REPEAT),--repeat $(REPEAT),)
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache
