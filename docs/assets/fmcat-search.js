@@ -13,10 +13,16 @@
   var engine = null;
   var latest = 0;
 
+  // Loaded when the search box gets focus: the engine, its WebAssembly and
+  // the index metadata arrive while the reader types, not after. No web
+  // worker: starting one cost more than the searches it would take off the
+  // main thread (benchmarks/search_probe.py, 20,000 entries).
   function load() {
     if (!engine) {
       engine = import(new URL("pagefind/pagefind.js", base).href).then(function (pagefind) {
-        return pagefind.options({ baseUrl: base.pathname }).then(function () { return pagefind; });
+        return pagefind.options({ baseUrl: base.pathname, noWorker: true }).then(function () {
+          return pagefind.init();
+        }).then(function () { return pagefind; });
       });
     }
     return engine;
@@ -57,7 +63,8 @@
     var ticket = ++latest;
     if (!query) { list.textContent = ""; meta.textContent = ""; return; }
     load().then(function (pagefind) {
-      return pagefind.debouncedSearch(query, {}, 120);
+      // Short debounce: long enough to skip keystrokes typed in a burst.
+      return pagefind.debouncedSearch(query, {}, 50);
     }).then(function (search) {
       if (!search || ticket !== latest) return null;
       return Promise.all(search.results.slice(0, 10).map(function (r) { return r.data(); }));
