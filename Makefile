@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve site validate test lint bench clean
+.PHONY: setup serve site validate test lint bench audit clean
 
 $(BIN)/fmcat: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: setup  ## every test: lint, types, CODEOWNERS, unit, CLI, site builds, bro
 
 bench: setup  ## benchmark harness (N=1000 by default; N="1000 5000 20000"; REPEAT=3)
 	$(BIN)/python benchmarks/run.py $(if $(N),--sizes $(N),) $(if $(REPEAT),--repeat $(REPEAT),)
+
+audit: setup  ## known vulnerabilities in the installed packages (needs pypi.org's JSON API)
+	$(BIN)/python -m pip install --quiet pip-audit
+	$(BIN)/pip-audit --strict --skip-editable
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

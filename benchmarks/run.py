@@ -65,7 +65,9 @@ def baseline_project(catalog: Path, dest: Path) -> Path:
                             ("case-studies", "case-studies")]:
         (docs / url_dir).mkdir(exist_ok=True)
         for path in (catalog / folder).glob("*.md"):
-            (docs / url_dir / f"{path.name[:7]}.md").write_text(
+            # FM-0001-title.md -> FM-0001.md; IDs grow past four digits (FM-10000).
+            record_id = "-".join(path.name.split("-")[:2])
+            (docs / url_dir / f"{record_id}.md").write_text(
                 path.read_text(encoding="utf-8"), encoding="utf-8")
     (dest / "mkdocs.yml").write_text(
         "site_name: Baseline\ntheme:\n  name: material\n  font: false\n"

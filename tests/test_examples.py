@@ -67,6 +67,7 @@ def test_github_workflow_validates_prs_and_publishes_main() -> None:
     validate = workflow["jobs"]["validate"]
     runs = [step.get("run", "") for step in validate["steps"]]
     assert "fmcat validate --strict --format github" in runs
+    assert any("pip-audit --strict" in run for run in runs)
     publish = workflow["jobs"]["publish"]
     assert publish["needs"] == "validate"
     assert "refs/heads/main" in publish["if"]
