@@ -124,13 +124,14 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
     taxonomy, findings = load_taxonomy(root)
     catalog = Catalog(root=root, taxonomy=taxonomy, today=today or build_date())
     catalog.findings.extend(findings)
-    seen: dict[str, str] = {}
+    seen: dict[str, Document] = {}
     for kind in KINDS:
         for path in _files(root / kind.folder, ("*.md",)):
             catalog.files_read += 1
             rel = path.relative_to(root).as_posix()
             doc = parse_markdown(rel, path.read_bytes())
             record = validate_document(doc, kind.model)
+            doc.data = None  # now in the record; only the line map may still be needed
             catalog.findings.extend(doc.findings)
             if record is None:
                 named = _FILE_ID.match(path.name)
@@ -145,6 +146,7 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
         rel = path.relative_to(root).as_posix()
         doc = parse_yaml(rel, path.read_bytes())
         incident = validate_document(doc, Incident)
+        doc.data = None
         catalog.findings.extend(doc.findings)
         if incident is None:
             named = _FILE_ID.match(path.name)
@@ -177,16 +179,17 @@ def _files(folder: Path, patterns: Iterable[str]) -> list[Path]:
     return sorted(found)
 
 
-def _is_duplicate(record_id: str, doc: Document, seen: dict[str, str],
+def _is_duplicate(record_id: str, doc: Document, seen: dict[str, Document],
                   findings: list[Finding]) -> bool:
     if record_id in seen:
+        first = seen[record_id]
         findings.append(finding(
             "FMC021", doc.path, doc.line_of(("id",)), "id",
-            f"{record_id} is already used by {seen[record_id]}",
+            f"{record_id} is already used by {first.path}:{first.line_of(('id',))}",
             "IDs are permanent and unique: take the next free one with `fmcat new`",
         ))
         return True
-    seen[record_id] = f"{doc.path}:{doc.line_of(('id',))}"
+    seen[record_id] = doc
     return False
 
 

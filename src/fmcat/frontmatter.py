@@ -51,26 +51,43 @@ class Document:
     """A parsed source file: its data, where each field is, and its body.
 
     `data` is None when the front matter could not be read at all; then
-    `findings` says why. It is also None after `release`.
+    `findings` says why. The catalog also drops it once the record is
+    validated, as nothing reads it again.
     """
 
     path: str
     data: dict[str, Any] | None = None
-    lines: dict[Loc, int] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
     start_line: int = 1
     findings: list[Finding] = field(default_factory=list)
+    front: str = ""
+    """The YAML text, kept to work out line numbers when a finding needs them."""
+    front_line: int = 1
+    _lines: dict[Loc, int] | None = None
+
+    @property
+    def lines(self) -> dict[Loc, int]:
+        """The line of every field and list item, worked out on first use.
+
+        A map for every record would cost more memory than the records
+        themselves (about 0.3 GB at 20,000 entries), while only records with
+        findings ever need one: so the YAML is composed again, for those only.
+        """
+        if self._lines is None:
+            self._lines = _line_map(self.front, self.front_line) if self.front else {}
+        return self._lines
 
     def release(self) -> None:
-        """Drop the raw YAML values and the line map once the record is validated.
+        """Drop the raw YAML values and text once the record is validated and checked.
 
-        Only validation and the checks read them, and together they are
-        larger than the record itself: about 0.5 GB at 20,000 entries that a
-        site build would otherwise hold to the end.
+        Only validation and the checks read them; a site build would
+        otherwise hold them to the end. Findings made later carry the line
+        of the front matter's start.
         """
         self.data = None
-        self.lines = {}
+        self.front = ""
+        self._lines = {}
 
     def line_of(self, loc: Loc) -> int:
         """The line of a field, or of its nearest parent that has one."""
@@ -200,14 +217,30 @@ def _parse_yaml_into(doc: Document, text: str, *, first_line: int) -> None:
         doc.findings.append(finding("FMC008", doc.path, exc.line, "", exc.message, exc.hint))
         return
     doc.data = data
+    doc.front, doc.front_line = text, first_line
+
+
+def _line_map(text: str, first_line: int) -> dict[Loc, int]:
+    """Compose a document again, recording where each field and item is."""
+    scratch = Document(path="")
+    builder = _Builder(scratch, first_line, lines={})
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        if node is not None:
+            builder.build(node, (), 0)
+    except (yaml.YAMLError, _UnsupportedError, RecursionError):  # pragma: no cover
+        pass  # the first pass reported it; keep the lines found so far
+    return builder.lines or {}
 
 
 class _Builder:
     """Constructs Python values from YAML nodes, recording where each came from."""
 
-    def __init__(self, doc: Document, first_line: int) -> None:
+    def __init__(self, doc: Document, first_line: int,
+                 lines: dict[Loc, int] | None = None) -> None:
         self.doc = doc
         self.first_line = first_line
+        self.lines = lines  # recorded only when a map is asked for
         self.visited = 0
         self.scalars = SafeConstructor()
 
@@ -236,7 +269,8 @@ class _Builder:
         if isinstance(node, SequenceNode):
             items = []
             for index, child in enumerate(node.value):
-                self.doc.lines.setdefault((*loc, index), self.line(child))
+                if self.lines is not None:
+                    self.lines.setdefault((*loc, index), self.line(child))
                 items.append(self.build(child, (*loc, index), depth + 1))
             return items
         if isinstance(node, MappingNode):
@@ -267,6 +301,7 @@ class _Builder:
                 ))
                 continue
             seen[key] = key_line
-            self.doc.lines[(*loc, key)] = key_line
+            if self.lines is not None:
+                self.lines[(*loc, key)] = key_line
             result[key] = self.build(value_node, (*loc, key), depth + 1)
         return result
