@@ -22,6 +22,7 @@ from fmcat.export import (
     json_schemas,
     record_documents,
     write_api_files,
+    write_api_stream,
 )
 from fmcat.model import KINDS
 
@@ -206,3 +207,23 @@ def test_write_api_files_writes_exactly_the_api_files(tmp_path: Path) -> None:
     for path in written:
         rel = path.relative_to(tmp_path / "site").as_posix()
         assert path.read_text(encoding="utf-8") == files[rel]
+
+
+@pytest.mark.parametrize("which", ["fixture", "repo", "no-case-studies"])
+def test_streamed_api_files_are_byte_identical(tmp_path: Path, root: Path, which: str) -> None:
+    if which == "no-case-studies":
+        for path in (root / "case-studies").glob("*.md"):
+            path.unlink()
+        source = root
+    else:
+        source = FIXTURE if which == "fixture" else REPO
+    catalog = load_catalog(source)
+    expected = api_files(catalog, BASE)
+    site = tmp_path / "site"
+    assert write_api_stream(catalog, site, BASE) == len(expected)
+    written = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
+               for p in site.rglob("*") if p.is_file()}
+    assert written.keys() == expected.keys()
+    assert [name for name in expected if written[name] != expected[name]] == []
+    if which == "no-case-studies":
+        assert '"case_studies": []' in written["api/catalog.json"]

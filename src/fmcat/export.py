@@ -404,6 +404,66 @@ def iter_api_files(catalog: Catalog, base_url: str | None = None) -> Iterator[tu
         yield f"{API_DIR}/schema/{name}", dumps(schema)
 
 
+def write_api_stream(catalog: Catalog, site_dir: Path, base_url: str | None = None) -> int:
+    """Write every `api/` file as `api_files` would, holding one record at a time.
+
+    `catalog.json` is written piece by piece, so a build never holds every
+    record's document, nor the whole file as one string: at 20,000 entries
+    that was most of the memory of the process writing them. The bytes are
+    those of `dumps`: each record is serialised once, written to its own
+    file and, indented, into the catalog. Returns the number of files.
+    """
+    taxonomy = _taxonomy(catalog)
+    head = _catalog_document(taxonomy, _Documents([], [], [], []), base_url)
+    groups: dict[str, Iterator[dict[str, Any]]] = {
+        "case_studies": _record_stream(catalog, CASE_STUDY, base_url),
+        "failure_modes": _record_stream(catalog, FAILURE_MODE, base_url),
+        "incidents": (_incident_document(item, base_url)
+                      for _, item in sorted(catalog.incidents.items())),
+        "playbooks": _record_stream(catalog, PLAYBOOK, base_url),
+    }
+    written = 0
+    target = site_dir / API_DIR / "catalog.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8") as out:
+        out.write("{")
+        for index, key in enumerate(sorted(head)):
+            out.write(("," if index else "") + f"\n  {json.dumps(key)}: ")
+            if key not in groups:
+                out.write(_dumps_bare(head[key]).replace("\n", "\n  "))
+                continue
+            first = True
+            for data in groups[key]:
+                text = _dumps_bare(data)
+                path = site_dir / api_path(data["id"])
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text + "\n", encoding="utf-8")
+                written += 1
+                out.write(("[\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
+                first = False
+            out.write("[]" if first else "\n  ]")
+        out.write("\n}\n")
+    written += 1
+    for name, schema in json_schemas().items():
+        path = site_dir / API_DIR / "schema" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dumps(schema), encoding="utf-8")
+        written += 1
+    return written
+
+
+def _record_stream(catalog: Catalog, kind: Kind, base_url: str | None
+                   ) -> Iterator[dict[str, Any]]:
+    for entry in sorted(catalog.of_kind(kind), key=lambda e: e.id):
+        yield _record_document(entry, catalog, base_url)
+
+
+def _dumps_bare(data: Any) -> str:
+    """`dumps` without the final newline: JSON strings hold no raw newline,
+    so indenting every line of this nests it exactly as `dumps` would."""
+    return dumps(data)[:-1]
+
+
 def api_paths(catalog: Catalog) -> list[str]:
     """The paths `iter_api_files` writes, without building any document."""
     ids = [*catalog.entries, *catalog.incidents]

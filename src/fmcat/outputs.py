@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import drill
 from .catalog import Catalog
-from .export import api_paths, iter_api_files
+from .export import api_paths, write_api_stream
 from .render import render
 from .urls import relative_url
 
@@ -56,20 +56,19 @@ class SiteOutputs:
         return [*(f"{source}index.html" for source in self.redirects),
                 *api_paths(self.catalog), *(drill_path(i) for i in self.drilled())]
 
-    def items(self) -> Iterator[tuple[str, str]]:
-        """(site-relative path, text) for every file, made one at a time."""
+    def pages(self) -> Iterator[tuple[str, str]]:
+        """(site-relative path, text) of each redirect and drill, made one at a time."""
         for source, target in self.redirects.items():
             url = relative_url(source, target)
             yield f"{source}index.html", render("fragments/redirect.html", url=url)
-        yield from iter_api_files(self.catalog, self.site_url)
         for record_id in self.drilled():
             yield drill_path(record_id), drill.drill_script(self.catalog, record_id,
                                                             self.site_url)
 
     def write(self, site_dir: Path) -> int:
         """Write every file under `site_dir`; return how many were written."""
-        count = 0
-        for rel, text in self.items():
+        count = write_api_stream(self.catalog, site_dir, self.site_url)
+        for rel, text in self.pages():
             path = site_dir / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
