@@ -48,12 +48,31 @@ def test_taxonomy_loads() -> None:
     assert repo_catalog().taxonomy is not None
 
 
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(scope="module")
+def repo_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The repository's catalog built once: the site and the warnings logged."""
+    root = copy_repo(tmp_path_factory.mktemp("repo") / "repo")
+    collect = _Collect()
+    logging.getLogger("mkdocs").addHandler(collect)
+    try:
+        site = build_site(root)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(collect)
+    return site, collect.messages
+
+
 @pytest.mark.slow
-def test_repo_site_builds(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    root = copy_repo(tmp_path / "repo")
-    caplog.set_level(logging.WARNING)
-    site = build_site(root)
-    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+def test_repo_site_builds(repo_site: tuple[Path, list[str]]) -> None:
+    site, warnings = repo_site
     assert [w for w in warnings if "FMC063" not in w] == []
     catalog = repo_catalog()
     for entry in catalog.entries.values():
