@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+from material import templates as material_templates
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -40,6 +42,7 @@ class _Build:
     scratch: Path  # generated Markdown and search stand-ins; removed by close()
     search: SearchIndex
     writer: OutputWriter | None = None
+    nav_cache: dict[str, str] = field(default_factory=dict)  # see overrides/partials/nav.html
 
     def close(self) -> None:
         if self.writer is not None:
@@ -127,9 +130,20 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return _build.plan.finish_html(page.file.src_uri, html)
 
 
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    # overrides/partials/nav.html wraps Material's own nav partial, which it
+    # reaches as `material/partials/nav.html`.
+    material = Path(material_templates.__file__).parent
+    assert env.loader is not None
+    env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(material)})])
+    return env
+
+
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
                     nav: Any) -> dict[str, Any]:
     assert _build is not None
+    context["fmcat_nav_cache"] = _build.nav_cache
+    context["fmcat_nav_key"] = page.url.rstrip("/").rpartition("/")[0]
     context["fmcat_page"] = _build.plan.view_for(page.file.src_uri)
     context["fmcat_indexed"] = _build.plan.indexed(page.file.src_uri)
     return context

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import shutil
 import socket
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import Abort
 
-from .conftest import broken_links, build_site, read_page
+from .conftest import REPO, broken_links, build_site, read_page
 
 FIXED_ANCHORS = ["summary", "symptoms", "latent-conditions", "reproduction", "detection",
                  "mitigation", "rationale", "checklist", "history"]
@@ -247,3 +248,23 @@ def test_the_site_publishes_the_api_and_drills(built_fixture: Path) -> None:
     assert text.startswith("# Game day: FM-0001")
     assert not (built_fixture / "drills" / "FM-0003.txt").exists()
     assert card.find("button", attrs={"data-fmcat-copy": "../../FM-0001/#detection"})
+
+
+def test_record_pages_are_the_same_without_the_nav_cache(
+        built_fixture: Path, catalog_dir: Path, tmp_path: Path) -> None:
+    """overrides/partials/nav.html renders Material's nav once per folder for
+    records; without that override every page must come out byte for byte the same."""
+    plain = tmp_path / "overrides"
+    shutil.copytree(REPO / "overrides", plain)
+    (plain / "partials" / "nav.html").unlink()
+    config = catalog_dir / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        f"custom_dir: {REPO / 'overrides'}", f"custom_dir: {plain}"), encoding="utf-8")
+    site = build_site(catalog_dir)
+    pages = sorted(p.relative_to(built_fixture) for p in built_fixture.rglob("index.html"))
+    assert len(pages) > 20
+    differing = [str(p) for p in pages
+                 if (site / p).read_bytes() != (built_fixture / p).read_bytes()]
+    assert differing == []
+    nav = read_page(site, "failure-modes/FM-0001/").select_one("nav.md-nav--primary")
+    assert nav.find("a", href="../")  # the catalog, relative to a record's folder
