@@ -390,18 +390,14 @@ def api_files(catalog: Catalog, base_url: str | None = None) -> dict[str, str]:
     The site build writes these verbatim: `api/catalog.json`, one file per
     record, and `api/schema/*.json`.
     """
-    return dict(sorted(iter_api_files(catalog, base_url)))
-
-
-def iter_api_files(catalog: Catalog, base_url: str | None = None) -> Iterator[tuple[str, str]]:
-    """`api_files` one at a time, so that a build never holds every file's text at once."""
     taxonomy = _taxonomy(catalog)
     docs = _documents(catalog, base_url)
-    yield f"{API_DIR}/catalog.json", dumps(_catalog_document(taxonomy, docs, base_url))
+    files = {f"{API_DIR}/catalog.json": dumps(_catalog_document(taxonomy, docs, base_url))}
     for path, data in _by_path(docs).items():
-        yield path, dumps(data)
+        files[path] = dumps(data)
     for name, schema in json_schemas().items():
-        yield f"{API_DIR}/schema/{name}", dumps(schema)
+        files[f"{API_DIR}/schema/{name}"] = dumps(schema)
+    return dict(sorted(files.items()))
 
 
 def write_api_stream(catalog: Catalog, site_dir: Path, base_url: str | None = None) -> int:
@@ -465,7 +461,7 @@ def _dumps_bare(data: Any) -> str:
 
 
 def api_paths(catalog: Catalog) -> list[str]:
-    """The paths `iter_api_files` writes, without building any document."""
+    """The paths `write_api_files` writes, without building any document."""
     ids = [*catalog.entries, *catalog.incidents]
     return [f"{API_DIR}/catalog.json", *(api_path(record_id) for record_id in ids),
             *(f"{API_DIR}/schema/{name}" for name in json_schemas())]
@@ -474,13 +470,8 @@ def api_paths(catalog: Catalog) -> list[str]:
 def write_api_files(catalog: Catalog, site_dir: Path, base_url: str | None = None) -> list[Path]:
     """Write every `api/` file under a built site folder; return the paths written.
 
-    For a build that does not go through MkDocs (the MkDocs adapter adds the
-    same `api_files` to the build as generated files instead).
+    The files are `api_files`, streamed by `write_api_stream`; the site build
+    writes them the same way (`fmcat.outputs`).
     """
-    written = []
-    for rel, text in api_files(catalog, base_url).items():
-        path = site_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+    write_api_stream(catalog, site_dir, base_url)
+    return [site_dir / rel for rel in api_paths(catalog)]
