@@ -102,8 +102,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             file.edit_uri = f"../{generated.source_path}"
         files.append(file)
     outputs = _build.plan.outputs
-    taken = {file.dest_uri for file in files}
-    clashes = [path for path in outputs.paths() if path in taken]
+    clashes = outputs.clashes(file.dest_uri for file in files)
     if clashes:
         raise PluginError(f"fmcat: docs/ has files where the build writes {clashes[0]} "
                           f"(and {len(clashes) - 1} more); move or rename them")

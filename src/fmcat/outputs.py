@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -55,6 +55,11 @@ class SiteOutputs:
         """Every site-relative path written, without making any file."""
         return [*(f"{source}index.html" for source in self.redirects),
                 *api_paths(self.catalog), *(drill_path(i) for i in self.drilled())]
+
+    def clashes(self, taken: Iterable[str]) -> list[str]:
+        """The paths written here that the generator also writes (`taken`)."""
+        taken = set(taken)
+        return [path for path in self.paths() if path in taken]
 
     def pages(self) -> Iterator[tuple[str, str]]:
         """(site-relative path, text) of each redirect and drill, made one at a time."""
