@@ -27,6 +27,7 @@ from fmcat.findings import Severity, format_text, summarize
 from fmcat.outputs import OutputError, OutputWriter
 from fmcat.pages import SitePlan, plan_site
 from fmcat.project import load_checked
+from fmcat.render import RenderOnce
 from fmcat.search import SearchIndex, SearchIndexError
 from fmcat.site import catalog_root, home_summary
 
@@ -42,7 +43,7 @@ class _Build:
     scratch: Path  # generated Markdown and search stand-ins; removed by close()
     search: SearchIndex
     writer: OutputWriter | None = None
-    nav_cache: dict[str, str] = field(default_factory=dict)  # see overrides/partials/nav.html
+    nav_cache: RenderOnce = field(default_factory=RenderOnce)  # overrides/partials/nav.html
 
     def close(self) -> None:
         if self.writer is not None:
@@ -142,7 +143,7 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
                     nav: Any) -> dict[str, Any]:
     assert _build is not None
     context["fmcat_nav_cache"] = _build.nav_cache
-    context["fmcat_nav_key"] = page.url.rstrip("/").rpartition("/")[0]
+    context["fmcat_nav_key"] = _build.plan.nav_key(page.file.src_uri, page.url)
     context["fmcat_page"] = _build.plan.view_for(page.file.src_uri)
     context["fmcat_indexed"] = _build.plan.indexed(page.file.src_uri)
     return context

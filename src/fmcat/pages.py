@@ -143,6 +143,14 @@ class SitePlan:
     def view_for(self, src_uri: str) -> RecordView | None:
         return self.views.get(src_uri)
 
+    def nav_key(self, src_uri: str, url: str) -> str:
+        """What the nav of a page depends on, or "" if it must be rendered for it.
+
+        Records are never in the nav, so nothing in it is active on a record
+        page and its relative links depend only on the page's folder.
+        """
+        return url.rstrip("/").rpartition("/")[0] if src_uri in self.record_pages else ""
+
     def indexed(self, src_uri: str) -> bool:
         """Whether search indexes a page: current records and hand-written pages."""
         view = self.views.get(src_uri)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -105,3 +106,20 @@ class Slots:
         # Each block is used once: pop it, so that a build does not hold
         # every page's generated HTML twice (here and in the page).
         return pattern.sub(lambda match: self.blocks.pop(match.group(1)), html)
+
+
+class RenderOnce:
+    """Keeps one rendering of a template part per key, for parts that only the
+    key can change (the nav of pages that are not in it).
+
+    Called from a template as `{% call cache(key) %}…{% endcall %}`: the body
+    is rendered the first time a key is seen and reused after that.
+    """
+
+    def __init__(self) -> None:
+        self._rendered: dict[str, str] = {}
+
+    def __call__(self, key: str, caller: Callable[[], str]) -> str:
+        if key not in self._rendered:
+            self._rendered[key] = caller()
+        return self._rendered[key]
