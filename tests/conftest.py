@@ -127,9 +127,21 @@ def built_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
 FIXED_EPOCH = "1795564800"  # 2026-11-25 00:00 UTC
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Pin the build date before any fixture builds anything.
+
+    A per-test fixture is too late for session- and module-scoped fixtures,
+    which build sites the first time a test asks for them: a site built
+    before the pin and one built after it differ on any day but the pinned
+    one. Pinning here, at start-up, covers every build in the run.
+    """
+    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+
+
 @pytest.fixture(autouse=True)
 def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test runs on 2026-11-25, so review dates never age the suite."""
+    """Every test runs on 2026-11-25, so review dates never age the suite;
+    a test that moves the date is put back to it afterwards."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
 
 
