@@ -28,6 +28,7 @@ from .governance import (
     sample_for_review,
 )
 from .importer import format_report, import_incidents
+from .inert import escape_text
 from .project import load_checked
 from .scaffold import NEW_KINDS, ScaffoldError, create_record
 
@@ -99,11 +100,11 @@ def cmd_review_due(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown steward {args.steward!r}")
         grouped = {args.steward: grouped.get(args.steward, [])}
     for steward, steward_items in grouped.items():
-        print(f"{steward} ({len(steward_items)})")
+        print(f"{escape_text(steward)} ({len(steward_items)})")
         for item in steward_items:
-            print(f"  {item.id}  {item.state:<8}  due {item.due}  {item.title}")
+            print(f"  {item.id}  {item.state:<8}  due {item.due}  {escape_text(item.title)}")
             for reason in item.reasons:
-                print(f"      - {reason}")
+                print(f"      - {escape_text(reason)}")
     if not any(grouped.values()):
         print(f"nothing due on {args.today} or in the next {DUE_SOON_DAYS} days")
     return EXIT_OK
@@ -115,7 +116,7 @@ def cmd_review_sample(args: argparse.Namespace) -> int:
     catalog = load_catalog(_root(args.root), today=args.today)
     for item in sample_for_review(catalog, args.n, seed=args.seed, today=args.today):
         print(f"{item.id}  weight {item.weight:5.2f}  reviewed {item.days_since_review:>4} "
-              f"days ago  completeness {item.completeness:4.0%}  {item.title}")
+              f"days ago  completeness {item.completeness:4.0%}  {escape_text(item.title)}")
     return EXIT_OK
 
 
