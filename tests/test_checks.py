@@ -83,6 +83,8 @@ CASES = [
          "[the drift playbook](jav&#x61;script:alert(1))", "body"),
     Case("FMC052", FM1, "status: active", "status: active\nrender_macros: true",
          "render_macros", marker="render_macros"),
+    Case("FMC053", FM1, "title: Covariate shift in input features",
+         'title: "Covariate\\x1b[2Kshift"', "title"),
     Case("FMC060", FM3, "status_reason: Merged into FM-0002, which covers the same failure.\n",
          "", "status", marker="status: withdrawn"),
     Case("FMC061", FM1, "last_reviewed: 2026-10-12", "last_reviewed: 2024-01-01",

@@ -10,19 +10,24 @@ format of any command.
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from fmcat.catalog import load_catalog
 from fmcat.cli import main
+from fmcat.feeds import ATOM_NS, atom_feed, json_feed
 from fmcat.findings import Finding, format_github, format_text
+from fmcat.governance import Change
 from fmcat.inert import escape_github, escape_text
 
 FM1 = "entries/FM-0001-covariate-shift.md"
 PAYLOAD = "\\n::error file=x::pwned\\r::warning::cr ##[error]legacy"
 """YAML double-quoted escapes: the value holds LF, CR and both command forms."""
 
+ATOM = f"{{{ATOM_NS}}}"
 RAW = "\n::error file=x::pwned\r::warning::cr ##[error]legacy"
 
 
@@ -200,3 +205,43 @@ def test_ordinary_text_is_unchanged() -> None:
     plain = "Route the shifted segment: 30% of traffic, see std::vector and C#."
     assert escape_text(plain) == plain
     assert escape_text("tab\tkept") == "tab\tkept"
+
+
+XML_FORBIDDEN = "a\x01b\x08c\x0bd\x1fe\ufffef\uffffg\ud800h"
+"""Characters XML 1.0 does not allow in a document, even escaped."""
+
+
+def _change(title: str, note: str) -> Change:
+    return Change(date(2026, 10, 12), "FM-0001", title, "failure-modes/FM-0001/", note,
+                  added=False, index=1)
+
+
+def test_feeds_stay_well_formed_whatever_a_record_holds() -> None:
+    changes = [_change(f"Shift {XML_FORBIDDEN}", f"Note {XML_FORBIDDEN}\ttab\nline")]
+    atom = atom_feed(changes, site_name=f"Site{XML_FORBIDDEN}", site_url=None)
+    feed = ET.fromstring(atom.encode("utf-8"))
+    entry = feed.find(f"{ATOM}entry")
+    assert entry is not None
+    assert entry.findtext(f"{ATOM}title") == "FM-0001 amended: Shift abcdefgh"
+    assert entry.findtext(f"{ATOM}summary") == "Note abcdefgh\ttab\nline"
+    document = json.loads(json_feed(changes, site_name="Site", site_url=None)
+                          .encode("utf-8"))
+    assert document["items"][0]["title"] == "FM-0001 amended: Shift abcdefgh"
+    assert document["items"][0]["content_text"] == "Note abcdefgh\ttab\nline"
+
+
+@pytest.mark.parametrize(("field", "old", "new"), [
+    ("title", "title: Covariate shift in input features", 'title: "Covariate\\x01shift"'),
+    ("revisions.0.note", "note: Added the prediction-mean detector.",
+     'note: "Added\\x1b[2K the detector."'),
+    ("summary", "summary: >-\n", 'summary: "Nul-free but \\uFFFE"\nx_summary: >-\n'),
+])
+def test_characters_xml_forbids_are_refused_with_a_finding(
+        root: Path, capsys: pytest.CaptureFixture[str], field: str, old: str, new: str) -> None:
+    _edit(root, FM1, old, new)
+    found = [f for f in load_catalog(root).findings if f.code == "FMC053"]
+    assert [f.field for f in found] == [field]
+    assert found[0].file == FM1
+    assert found[0].hint
+    assert main(["validate", "--root", str(root)]) == 1
+    assert "FMC053" in capsys.readouterr().out

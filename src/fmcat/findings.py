@@ -62,6 +62,7 @@ _RULES = [
     Rule("FMC050", Severity.ERROR, "unsafe HTML in contributed text"),
     Rule("FMC051", Severity.ERROR, "unsafe URL"),
     Rule("FMC052", Severity.ERROR, "macro rendering requested in a contributed record"),
+    Rule("FMC053", Severity.ERROR, "control character in contributed text"),
     # Lifecycle and dates.
     Rule("FMC060", Severity.ERROR, "deprecated or withdrawn record lacks reason or successor"),
     Rule("FMC061", Severity.ERROR, "dates out of order"),
