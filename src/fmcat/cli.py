@@ -21,11 +21,12 @@ from .findings import RULES, format_github, format_json, format_text, has_errors
 from .governance import (
     CODEOWNERS_FILE,
     DUE_SOON_DAYS,
+    CodeownersError,
     by_steward,
     check_codeowners,
-    codeowners_text,
     review_queue,
     sample_for_review,
+    write_codeowners,
 )
 from .importer import format_report, import_incidents
 from .inert import escape_text
@@ -124,17 +125,26 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
     root = _root(args.root)
     catalog = load_catalog(root)
     target = Path(args.output) if args.output else root / CODEOWNERS_FILE
-    if args.check:
+    name = escape_text(target.name)
+    try:
+        if not args.check:
+            print(escape_text(write_codeowners(root, catalog, target).as_posix()))
+            return EXIT_OK
         problems = check_codeowners(root, catalog, target)
-        for problem in problems:
-            print(problem)
-        if problems:
-            print(f"{target.name} is out of date: run `fmcat codeowners`", file=sys.stderr)
-            return EXIT_FINDINGS
-        print(f"{target.name} is up to date ({len(catalog.entries)} records)", file=sys.stderr)
-        return EXIT_OK
-    target.write_text(codeowners_text(catalog), encoding="utf-8")
-    print(target.as_posix())
+    except CodeownersError as exc:
+        if not exc.findings:
+            raise UsageError(escape_text(str(exc))) from None
+        print(format_text(exc.findings))
+        print(f"error: {escape_text(str(exc))}", file=sys.stderr)
+        return EXIT_FINDINGS
+    except OSError as exc:
+        raise UsageError(f"{escape_text(str(target))}: {exc.strerror or exc}") from None
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{name} is out of date: run `fmcat codeowners`", file=sys.stderr)
+        return EXIT_FINDINGS
+    print(f"{name} is up to date ({len(catalog.entries)} records)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -50,6 +50,8 @@ _RULES = [
     Rule("FMC023", Severity.ERROR, "alias collides with another record"),
     Rule("FMC024", Severity.ERROR, "file name does not start with its ID"),
     Rule("FMC025", Severity.ERROR, "record refers to itself"),
+    Rule("FMC026", Severity.ERROR, "file path cannot be written to CODEOWNERS"),
+    Rule("FMC027", Severity.ERROR, "steward cannot be written to CODEOWNERS"),
     # Vocabulary.
     Rule("FMC030", Severity.ERROR, "value not in the taxonomy"),
     Rule("FMC031", Severity.ERROR, "invalid taxonomy file"),
