@@ -67,6 +67,10 @@ CASES = [
          'aliases: [FM-0001, "old/prior-shift/"]', "aliases.0"),
     Case("FMC024", FM1, "id: FM-0001", "id: FM-0004", "id"),
     Case("FMC025", FM1, "related: [FM-0002]", "related: [FM-0001]", "related.0"),
+    Case("FMC026", "entries/FM-0001 covariate shift.md", "*move*", FM1, "id", marker="id:"),
+    Case("FMC027", FM1, 'stewards: ["@fmcat/model-quality"]',
+         'stewards: ["@fmcat/model-quality", "@fmcat/sre * @evil"]', "stewards.1",
+         marker="stewards:"),
     Case("FMC030", FM1, "severity: high", "severity: hgh", "severity"),
     Case("FMC031", "taxonomy.yml", "review_every_days: 180", "review_every_days: often",
          "review_every_days"),
@@ -83,6 +87,8 @@ CASES = [
          "[the drift playbook](jav&#x61;script:alert(1))", "body"),
     Case("FMC052", FM1, "status: active", "status: active\nrender_macros: true",
          "render_macros", marker="render_macros"),
+    Case("FMC053", FM1, "title: Covariate shift in input features",
+         'title: "Covariate\\x1b[2Kshift"', "title"),
     Case("FMC060", FM3, "status_reason: Merged into FM-0002, which covers the same failure.\n",
          "", "status", marker="status: withdrawn"),
     Case("FMC061", FM1, "last_reviewed: 2026-10-12", "last_reviewed: 2024-01-01",
@@ -119,6 +125,9 @@ CASES = [
 
 def _apply(root: Path, case: Case) -> None:
     path = root / case.file
+    if case.old == "*move*":  # the file is renamed from `new` to `file`
+        (root / case.new).rename(path)
+        return
     text = path.read_text(encoding="utf-8")
     if case.old == "*":
         path.write_bytes(b"")

@@ -17,7 +17,6 @@ from fmcat.governance import (
     by_steward,
     changes,
     check_codeowners,
-    codeowners_text,
     review_queue,
     review_weight,
     sample_for_review,
@@ -135,13 +134,11 @@ def test_review_cli(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_codeowners_written_checked_and_stale(root: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    catalog = load_catalog(root)
-    text = codeowners_text(catalog)
-    assert f"/{FM1} @fmcat/model-quality\n" in text
-    assert "/playbooks/MP-0009-circuit-breaker-with-fallback.md @fmcat/sre\n" in text
     assert main(["codeowners", "--check", "--root", str(root)]) == 1  # missing file
     assert main(["codeowners", "--root", str(root)]) == 0
-    assert (root / "CODEOWNERS").read_text() == text
+    text = (root / "CODEOWNERS").read_text()
+    assert f"/{FM1} @fmcat/model-quality\n" in text
+    assert "/playbooks/MP-0009-circuit-breaker-with-fallback.md @fmcat/sre\n" in text
     assert main(["codeowners", "--check", "--root", str(root)]) == 0
     _edit(root, FM1, 'stewards: ["@fmcat/model-quality"]',
           'stewards: ["@fmcat/model-quality", "@fmcat/sre"]')

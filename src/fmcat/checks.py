@@ -112,12 +112,44 @@ def check_entry(entry: Entry, catalog: Catalog, taxonomy: Taxonomy) -> list[Find
     return out
 
 
+_CODEOWNER = re.compile(
+    r"@[A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?"  # @user or @org/team
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"  # an e-mail address
+)
+
+
+def codeowners_path_problem(path: str) -> str:
+    """Why a record's path cannot be a CODEOWNERS pattern as it is; empty if it can.
+
+    A CODEOWNERS line is a pattern and owners split on whitespace, so a space
+    or line break in a file name would end the pattern and start owners or a
+    new rule of the file name's choosing. GitHub documents no escape for
+    spaces, and its CODEOWNERS does not support `\\#`, `!` or `[ ]`, so only
+    letters, digits and `. _ - /` are written; `*` and `?` would match other
+    records' files.
+    """
+    bad = sorted({c for c in path if not (c.isalnum() or c in "._-/")})
+    if not bad:
+        return ""
+    shown = ", ".join(repr(c) for c in bad)
+    return f"the file path holds {shown}, which CODEOWNERS cannot hold safely"
+
+
+def is_codeowner(handle: str) -> bool:
+    """Whether a steward handle can be written as a CODEOWNERS owner as it is."""
+    return _CODEOWNER.fullmatch(handle) is not None
+
+
 def _check_identity(entry: Entry, ctx: _Context, catalog: Catalog) -> None:
     record = entry.record
     filename = entry.path.rsplit("/", 1)[-1]
     if not filename.startswith(record.id):
         ctx.add("FMC024", ("id",), f"file name '{filename}' does not start with {record.id}",
                 f"rename it to {record.id}-short-title.md; the URL does not change")
+    problem = codeowners_path_problem(entry.path)
+    if problem:
+        ctx.add("FMC026", ("id",), problem,
+                f"rename it to {record.id}-short-title.md (letters, digits, '.', '_', '-')")
 
 
 def _check_common(record: Record, ctx: _Context, catalog: Catalog, taxonomy: Taxonomy) -> None:
@@ -127,6 +159,9 @@ def _check_common(record: Record, ctx: _Context, catalog: Catalog, taxonomy: Tax
                     "titles and summaries are plain text")
     for index, steward in enumerate(record.stewards):
         ctx.vocab(("stewards", index), steward, taxonomy.stewards, "steward")
+        if not is_codeowner(steward):
+            ctx.add("FMC027", ("stewards", index), f"{steward!r} cannot be a CODEOWNERS owner",
+                    "use @user, @org/team or an e-mail address")
     for index, reference in enumerate(record.references):
         ctx.url(("references", index, "url"), reference.url)
     if record.status in ("deprecated", "withdrawn") and not record.status_reason:

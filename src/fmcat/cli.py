@@ -21,13 +21,15 @@ from .findings import RULES, format_github, format_json, format_text, has_errors
 from .governance import (
     CODEOWNERS_FILE,
     DUE_SOON_DAYS,
+    CodeownersError,
     by_steward,
     check_codeowners,
-    codeowners_text,
     review_queue,
     sample_for_review,
+    write_codeowners,
 )
 from .importer import format_report, import_incidents
+from .inert import escape_text
 from .project import load_checked
 from .scaffold import NEW_KINDS, ScaffoldError, create_record
 
@@ -99,11 +101,11 @@ def cmd_review_due(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown steward {args.steward!r}")
         grouped = {args.steward: grouped.get(args.steward, [])}
     for steward, steward_items in grouped.items():
-        print(f"{steward} ({len(steward_items)})")
+        print(f"{escape_text(steward)} ({len(steward_items)})")
         for item in steward_items:
-            print(f"  {item.id}  {item.state:<8}  due {item.due}  {item.title}")
+            print(f"  {item.id}  {item.state:<8}  due {item.due}  {escape_text(item.title)}")
             for reason in item.reasons:
-                print(f"      - {reason}")
+                print(f"      - {escape_text(reason)}")
     if not any(grouped.values()):
         print(f"nothing due on {args.today} or in the next {DUE_SOON_DAYS} days")
     return EXIT_OK
@@ -115,7 +117,7 @@ def cmd_review_sample(args: argparse.Namespace) -> int:
     catalog = load_catalog(_root(args.root), today=args.today)
     for item in sample_for_review(catalog, args.n, seed=args.seed, today=args.today):
         print(f"{item.id}  weight {item.weight:5.2f}  reviewed {item.days_since_review:>4} "
-              f"days ago  completeness {item.completeness:4.0%}  {item.title}")
+              f"days ago  completeness {item.completeness:4.0%}  {escape_text(item.title)}")
     return EXIT_OK
 
 
@@ -123,17 +125,26 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
     root = _root(args.root)
     catalog = load_catalog(root)
     target = Path(args.output) if args.output else root / CODEOWNERS_FILE
-    if args.check:
+    name = escape_text(target.name)
+    try:
+        if not args.check:
+            print(escape_text(write_codeowners(root, catalog, target).as_posix()))
+            return EXIT_OK
         problems = check_codeowners(root, catalog, target)
-        for problem in problems:
-            print(problem)
-        if problems:
-            print(f"{target.name} is out of date: run `fmcat codeowners`", file=sys.stderr)
-            return EXIT_FINDINGS
-        print(f"{target.name} is up to date ({len(catalog.entries)} records)", file=sys.stderr)
-        return EXIT_OK
-    target.write_text(codeowners_text(catalog), encoding="utf-8")
-    print(target.as_posix())
+    except CodeownersError as exc:
+        if not exc.findings:
+            raise UsageError(escape_text(str(exc))) from None
+        print(format_text(exc.findings))
+        print(f"error: {escape_text(str(exc))}", file=sys.stderr)
+        return EXIT_FINDINGS
+    except OSError as exc:
+        raise UsageError(f"{escape_text(str(target))}: {exc.strerror or exc}") from None
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{name} is out of date: run `fmcat codeowners`", file=sys.stderr)
+        return EXIT_FINDINGS
+    print(f"{name} is up to date ({len(catalog.entries)} records)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -18,6 +18,7 @@ from typing import Protocol
 from . import body
 from .catalog import Catalog, Entry
 from .export import duration_text, site_url
+from .inert import escape_text
 from .model import FailureMode, Playbook, parse_duration
 from .urls import record_url
 
@@ -66,7 +67,7 @@ def drill_script(catalog: Catalog, fm_id: str, base_url: str | None = None) -> s
 
     steps = [_Step(m.kind, m.use, _playbook(catalog, m.playbook), m.playbook)
              for m in record.mitigations]
-    lines = [f"# Game day: {record.id} {record.title}", ""]
+    lines = [f"# Game day: {record.id} {escape_text(record.title)}", ""]
     if fm_id != record.id:
         lines += [f"{fm_id} was merged into {record.id}; this drill is for {record.id}.", ""]
     lines += [
@@ -74,7 +75,7 @@ def drill_script(catalog: Catalog, fm_id: str, base_url: str | None = None) -> s
         f"- Reproduction: {url(record.id, 'reproduction')}",
         f"- Detection: {url(record.id, 'detection')}",
         f"- Mitigation: {url(record.id, 'mitigation')}",
-        f"- Stewards: {', '.join(record.stewards)}",
+        f"- Stewards: {escape_text(', '.join(record.stewards))}",
         "",
         "Run it in staging or on a replay first. Agree beforehand who may stop the drill, and "
         "tell the on-call rotation which alerts it will raise.",
@@ -91,7 +92,11 @@ def drill_script(catalog: Catalog, fm_id: str, base_url: str | None = None) -> s
     lines += _criteria(record, steps, catalog)
     lines += _restore(steps)
     lines += _record_sheet(record, url)
-    return "\n".join(lines).rstrip() + "\n"
+    # Single-line values are escaped where they are written, so a line break in
+    # a title shows as `\n`; this pass covers the Markdown body, whose lines are
+    # kept but cannot become workflow commands when the script is printed.
+    text = "\n".join(lines).rstrip()
+    return "\n".join(escape_text(line) for line in text.split("\n")) + "\n"
 
 
 def _failure_mode(catalog: Catalog, fm_id: str) -> Entry:
@@ -160,7 +165,7 @@ def _detection(record: FailureMode, signals: Mapping[str, object], url: _Url) ->
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    return escape_text(" ".join(text.split())).replace("|", "\\|")
 
 
 def _detect_target(record: FailureMode) -> str:
@@ -176,25 +181,27 @@ def _response(steps: list[_Step], url: _Url) -> list[str]:
     for step in _ordered(steps):
         playbook = step.playbook
         if playbook is None:
-            lines += [f"### {step.cited} ({step.mitigation_kind})", "",
-                      f"{step.cited} is not in the catalog.", ""]
+            cited = escape_text(step.cited)
+            lines += [f"### {cited} ({step.mitigation_kind})", "",
+                      f"{cited} is not in the catalog.", ""]
             continue
         lines += [
-            f"### {playbook.id} {playbook.title} ({step.mitigation_kind})",
+            f"### {playbook.id} {escape_text(playbook.title)} ({step.mitigation_kind})",
             "",
             f"- Playbook: {url(playbook.id)}",
-            f"- Owner: {playbook.owner}; time to remediate: "
+            f"- Owner: {escape_text(playbook.owner)}; time to remediate: "
             f"{duration_text(playbook.time_to_remediate)}",
-            f"- Use here: {step.use}",
+            f"- Use here: {escape_text(step.use)}",
             "",
         ]
-        lines += [f"- [ ] {text}" for text in playbook.steps]
+        lines += [f"- [ ] {escape_text(text)}" for text in playbook.steps]
         lines += [
             "",
-            f"Fallback, if the first remedy fails: {playbook.fallback}",
+            f"Fallback, if the first remedy fails: {escape_text(playbook.fallback)}",
             "",
-            f"Escalation: to {playbook.escalation.to} after "
-            f"{duration_text(playbook.escalation.after)}. When: {playbook.escalation.when}",
+            f"Escalation: to {escape_text(playbook.escalation.to)} after "
+            f"{duration_text(playbook.escalation.after)}. "
+            f"When: {escape_text(playbook.escalation.when)}",
             "",
         ]
     return lines
@@ -221,7 +228,8 @@ def _criteria(record: FailureMode, steps: list[_Step], catalog: Catalog) -> list
         if playbook is None:
             continue
         if step.mitigation_kind in TIME_BOUND_KINDS:
-            lines.append(f"- [ ] {playbook.id} was carried out by {playbook.owner} within "
+            lines.append(f"- [ ] {playbook.id} was carried out by "
+                         f"{escape_text(playbook.owner)} within "
                          f"{duration_text(playbook.time_to_remediate)} of detection "
                          "(its time to remediate).")
         else:
@@ -273,7 +281,7 @@ def _restore(steps: list[_Step]) -> list[str]:
         playbook = step.playbook
         # Prevent playbooks were only checked, so there is nothing of theirs to undo.
         if playbook is not None and step.mitigation_kind != "prevent":
-            lines.append(f"- [ ] Roll back {playbook.id}: {playbook.rollback}")
+            lines.append(f"- [ ] Roll back {playbook.id}: {escape_text(playbook.rollback)}")
     lines.append("")
     return lines
 

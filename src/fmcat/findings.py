@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+from .inert import escape_github, escape_json, escape_text
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -48,6 +50,8 @@ _RULES = [
     Rule("FMC023", Severity.ERROR, "alias collides with another record"),
     Rule("FMC024", Severity.ERROR, "file name does not start with its ID"),
     Rule("FMC025", Severity.ERROR, "record refers to itself"),
+    Rule("FMC026", Severity.ERROR, "file path cannot be written to CODEOWNERS"),
+    Rule("FMC027", Severity.ERROR, "steward cannot be written to CODEOWNERS"),
     # Vocabulary.
     Rule("FMC030", Severity.ERROR, "value not in the taxonomy"),
     Rule("FMC031", Severity.ERROR, "invalid taxonomy file"),
@@ -60,6 +64,7 @@ _RULES = [
     Rule("FMC050", Severity.ERROR, "unsafe HTML in contributed text"),
     Rule("FMC051", Severity.ERROR, "unsafe URL"),
     Rule("FMC052", Severity.ERROR, "macro rendering requested in a contributed record"),
+    Rule("FMC053", Severity.ERROR, "control character in contributed text"),
     # Lifecycle and dates.
     Rule("FMC060", Severity.ERROR, "deprecated or withdrawn record lacks reason or successor"),
     Rule("FMC061", Severity.ERROR, "dates out of order"),
@@ -132,25 +137,22 @@ def has_errors(findings: Iterable[Finding], *, strict: bool = False) -> bool:
 
 
 def format_text(findings: Sequence[Finding]) -> str:
+    """One line per finding (and one per hint); quoted values cannot break out of it."""
     lines = []
     for f in sorted(findings):
-        where = f"{f.file}:{f.line}" if f.line else f.file
-        field = f"{f.field}: " if f.field else ""
-        lines.append(f"{where}: {f.severity.value}: {field}{f.message} ({f.code})")
+        file = escape_text(f.file)
+        where = f"{file}:{f.line}" if f.line else file
+        field = f"{escape_text(f.field)}: " if f.field else ""
+        lines.append(f"{where}: {f.severity.value}: {field}{escape_text(f.message)} ({f.code})")
         if f.hint:
-            lines.append(f"    hint: {f.hint}")
+            lines.append(f"    hint: {escape_text(f.hint)}")
     return "\n".join(lines)
 
 
 def format_json(findings: Sequence[Finding]) -> str:
-    return json.dumps([f.as_dict() for f in sorted(findings)], indent=2, ensure_ascii=False)
-
-
-def _escape_github(value: str, *, prop: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        value = value.replace(":", "%3A").replace(",", "%2C")
-    return value
+    """The findings as JSON; decoding it gives back every value exactly."""
+    text = json.dumps([f.as_dict() for f in sorted(findings)], indent=2, ensure_ascii=False)
+    return escape_json(text)
 
 
 def format_github(findings: Sequence[Finding]) -> str:
@@ -158,13 +160,13 @@ def format_github(findings: Sequence[Finding]) -> str:
     lines = []
     for f in sorted(findings):
         kind = "error" if f.severity is Severity.ERROR else "warning"
-        props = f"file={_escape_github(f.file, prop=True)}"
+        props = f"file={escape_github(f.file, prop=True)}"
         if f.line:
             props += f",line={f.line}"
         title = f"{f.code} {f.field}".strip()
-        props += f",title={_escape_github(title, prop=True)}"
+        props += f",title={escape_github(title, prop=True)}"
         text = f.message + (f" (hint: {f.hint})" if f.hint else "")
-        lines.append(f"::{kind} {props}::{_escape_github(text)}")
+        lines.append(f"::{kind} {props}::{escape_github(text)}")
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ where duplicate keys, unsupported tags and alias bombs are caught.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,12 @@ _SCALAR_TAGS = {
 }
 
 _STR = "tag:yaml.org,2002:str"
+
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""What no value may hold: the characters XML 1.0 forbids (C0 but tab, LF and
+CR; lone surrogates; U+FFFE and U+FFFF), which make the Atom feed malformed,
+and DEL and C1, which terminals act on. YAML lets a record write them as
+escapes in a double-quoted string ("\\x01")."""
 
 Loc = tuple[str | int, ...]
 
@@ -257,6 +264,7 @@ class _Builder:
                                f"records need at most {MAX_DEPTH} levels")
         if isinstance(node, ScalarNode):
             if node.tag == _STR:  # most values: skip the generic constructor
+                self.check_characters(node, loc)
                 return node.value
             if node.tag not in _SCALAR_TAGS:
                 raise _UnsupportedError(f"YAML tag '{node.tag}' is not supported", self.line(node),
@@ -276,6 +284,17 @@ class _Builder:
         if isinstance(node, MappingNode):
             return self.build_mapping(node, loc, depth)
         raise _UnsupportedError("unsupported YAML node", self.line(node), "")  # pragma: no cover
+
+    def check_characters(self, node: ScalarNode, loc: Loc) -> None:
+        """Report, once per value, a character no output can carry; the value is kept."""
+        bad = FORBIDDEN_CHARS.search(node.value)
+        if bad is None or self.lines is not None:  # the line map is a second pass
+            return
+        self.doc.findings.append(finding(
+            "FMC053", self.doc.path, self.line(node), ".".join(str(p) for p in loc),
+            f"the value holds the control character U+{ord(bad.group()):04X}",
+            "remove it: text may hold tabs and line breaks, no other control character",
+        ))
 
     def build_mapping(self, node: MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -24,6 +24,7 @@ from typing import Any
 
 from .catalog import Catalog
 from .export import SCHEMA_VERSION, catalog_document, duration_text
+from .inert import escape_json, escape_text
 
 FIRST_STEPS = 3
 """Playbook steps shown per match: enough to start, the page has the rest."""
@@ -473,7 +474,8 @@ def as_data(result: Recommendation) -> dict[str, Any]:
 
 
 def render_json(result: Recommendation) -> str:
-    return json.dumps(as_data(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    text = json.dumps(as_data(result), indent=2, sort_keys=True, ensure_ascii=False)
+    return escape_json(text) + "\n"
 
 
 def render_text(result: Recommendation) -> str:
@@ -490,7 +492,8 @@ def render_text(result: Recommendation) -> str:
     for number, item in enumerate(result.matches, start=1):
         lines.extend(_match_lines(number, item))
     lines.extend(_notes(result.unknown_signals, result.undetected_signals))
-    return "\n".join(lines) + "\n"
+    # Titles, steps, owners and signal labels are contributed or observed text.
+    return "\n".join(escape_text(line) for line in lines) + "\n"
 
 
 def _match_lines(number: int, item: Match) -> Iterable[str]:
@@ -533,7 +536,8 @@ def _playbook_lines(ref: PlaybookRef) -> Iterable[str]:
 
 
 def _wrapped(text: str, first: str, rest: str) -> list[str]:
-    return textwrap.wrap(text, width=TEXT_WIDTH, initial_indent=first,
+    """Escaped before wrapping: textwrap would turn a line break into a space."""
+    return textwrap.wrap(escape_text(text), width=TEXT_WIDTH, initial_indent=first,
                          subsequent_indent=rest, break_long_words=False,
                          break_on_hyphens=False)
 
