@@ -116,3 +116,31 @@ def test_rules_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules"]) == 0
     out = capsys.readouterr().out
     assert all(code in out for code in RULES)
+
+
+MAPPING_EXAMPLE = "examples/incident-import-mapping.yml"
+
+
+def test_import_without_mapping_is_a_usage_error_that_explains_it(
+        root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("id,title\nA-1,Something broke\n", encoding="utf-8")
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    assert main(["import", "incidents", str(export), "--root", str(root)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert line.startswith("error: ")
+    assert "--mapping" in line
+    assert "which column of the export holds each incident field" in line
+    assert MAPPING_EXAMPLE in line
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_import_help_shows_mapping_as_required(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", "incidents", "--help"]) == 0
+    out = capsys.readouterr().out
+    usage = " ".join(out.split("\n\n", 1)[0].split())
+    assert "--mapping MAPPING.yml" in usage
+    assert "[--mapping" not in usage
+    assert MAPPING_EXAMPLE in " ".join(out.split())

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from . import __version__, cli_integration
 from .catalog import load_catalog
@@ -27,7 +27,7 @@ from .governance import (
     review_queue,
     sample_for_review,
 )
-from .importer import format_report, import_incidents
+from .importer import MAPPING_EXPLAINED, format_report, import_incidents
 from .project import load_checked
 from .scaffold import NEW_KINDS, ScaffoldError, create_record
 
@@ -39,7 +39,17 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, explain: dict[str, str] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What a required option is for, added to argparse's "the following arguments
+        # are required" so that the one-line error also says how to get one.
+        self.explain = explain or {}
+
     def error(self, message: str) -> NoReturn:
+        if message.startswith("the following arguments are required"):
+            named = [why for option, why in self.explain.items() if option in message]
+            message += "".join(f" ({why})" for why in named)
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -142,10 +152,9 @@ def cmd_import_incidents(args: argparse.Namespace) -> int:
     export = Path(args.file)
     if not export.is_file():
         raise UsageError(f"{export}: no such file")
-    if args.mapping and not Path(args.mapping).is_file():
-        raise UsageError(f"--mapping {args.mapping}: no such file")
-    report = import_incidents(root, export, args.format,
-                              Path(args.mapping) if args.mapping else None,
+    if not Path(args.mapping).is_file():
+        raise UsageError(f"--mapping {args.mapping}: no such file ({MAPPING_EXPLAINED})")
+    report = import_incidents(root, export, args.format, Path(args.mapping),
                               dry_run=args.dry_run)
     print(format_report(report))
     return EXIT_OK if report.ok else EXIT_FINDINGS
@@ -200,12 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
                                          parser_class=_Parser)
     incidents = import_sub.add_parser(
         "incidents", help="CSV or JSON export to incidents/YYYY/INC-YYYY-nnnn.yml; "
-        "exit 1 when a row is rejected")
+        "exit 1 when a row is rejected", explain={"--mapping": MAPPING_EXPLAINED})
     incidents.add_argument("file", help="the export (.csv or .json)")
     incidents.add_argument("--format", choices=("csv", "json"),
                            help="default: from the file's suffix")
-    incidents.add_argument("--mapping", help="YAML mapping of columns and labels "
-                           "(see examples/incident-import-mapping.yml)")
+    incidents.add_argument("--mapping", required=True, metavar="MAPPING.yml",
+                           help=f"required: {MAPPING_EXPLAINED}")
     incidents.add_argument("--dry-run", action="store_true", help="write nothing")
     incidents.add_argument("--root", help="catalog folder (default: current directory)")
     incidents.set_defaults(func=cmd_import_incidents)

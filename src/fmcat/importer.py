@@ -55,6 +55,11 @@ from .validation import error_to_finding, validate_document
 Format = Literal["csv", "json"]
 Cell = str | list[str]
 
+MAPPING_EXPLAINED = ("a mapping is a YAML file that says which column of the export holds "
+                     "each incident field and how its labels name failure modes; start from "
+                     "examples/incident-import-mapping.yml")
+"""What `--mapping` is, for the messages that ask for one."""
+
 MAX_TITLE = 120
 """Longest incident title the model accepts; longer tool titles are shortened."""
 
@@ -662,7 +667,7 @@ def import_incidents(root: Path, path: Path, fmt: Format | None = None,
         return replace(report, errors=(f"{path}: cannot tell the format from the suffix; "
                                      "give csv or json",))
     if mapping is None:
-        return replace(report, errors=("no mapping given",))
+        return replace(report, errors=(f"no mapping given: {MAPPING_EXPLAINED}",))
     if not isinstance(mapping, ImportMapping):
         loaded, problems = load_mapping(mapping)
         if loaded is None:
