@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__, cli_integration
+from . import __version__, cli_integration, governance
 from .catalog import load_catalog
 from .clock import build_date
 from .findings import RULES, format_github, format_json, format_text, has_errors, summarize
@@ -84,12 +84,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    """Write the template, then CODEOWNERS, so the new file has owners from the start
+    and `fmcat codeowners --check` (part of `make test`) passes right after."""
     root = _root(args.root)
     try:
         path = create_record(root, args.kind, args.title, steward=args.steward)
     except ScaffoldError as exc:
         raise UsageError(str(exc)) from None
-    print(path.relative_to(root).as_posix())
+    relative = path.relative_to(root).as_posix()
+    print(relative)
+    try:
+        target = governance.write_codeowners(root, load_catalog(root))
+    except (OSError, governance.CodeownersError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(f"{relative} written, but {CODEOWNERS_FILE} was not updated ({reason}); run "
+              f"`fmcat codeowners --root {root}`", file=sys.stderr)
+        return EXIT_FINDINGS
+    print(f"{target.name} updated for {relative}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -163,6 +163,20 @@ def codeowners_text(catalog: Catalog) -> str:
     return "".join(lines)
 
 
+class CodeownersError(Exception):
+    """CODEOWNERS cannot be written as it should be; the message says why in one line."""
+
+
+def write_codeowners(root: Path, catalog: Catalog, target: Path | None = None) -> Path:
+    """Write CODEOWNERS (by default at the catalog root) and return its path.
+
+    `fmcat new` calls it so that `fmcat codeowners --check` passes right after.
+    """
+    target = target or root / CODEOWNERS_FILE
+    target.write_text(codeowners_text(catalog), encoding="utf-8")
+    return target
+
+
 def check_codeowners(root: Path, catalog: Catalog, path: Path | None = None) -> list[str]:
     """Differences between the CODEOWNERS file and the stewards; empty when current."""
     target = path or root / CODEOWNERS_FILE
