@@ -874,8 +874,10 @@ def _logged_record(draft: _Draft, system: str, log: _Log) -> _Logged | None:
         return None
     if found:
         return found[0]
+    # Delimited, so that the file of T-30 (or of T-3) does not hold up row T.
+    cited = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(draft.source_id)}(?![A-Za-z0-9_-])")
     for item in log.opaque:
-        if draft.source_id in item.text:
+        if cited.search(item.text):
             draft.problems.append(f"source {draft.source_id} may already be in {item.path}, "
                                   f"which {item.unreadable_as}; fix it and import again")
     return None
