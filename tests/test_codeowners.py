@@ -175,3 +175,15 @@ def test_an_unusable_output_path_is_a_one_line_error(
     for output in (str(root), str(root / "file" / "CODEOWNERS")):
         assert main(["codeowners", "--root", str(root), "--output", output]) == 2
         assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_a_new_record_that_does_not_validate_yet_has_its_owner(root: Path) -> None:
+    """`fmcat new` writes a template that fails validation until it is filled in;
+    its steward must own it from the first commit, not once it validates."""
+    steward = next(iter(load_catalog(root).taxonomy.stewards))  # type: ignore[union-attr]
+    assert main(["codeowners", "--root", str(root)]) == 0
+    assert main(["new", "failure-mode", "Fresh draft", "--steward", steward,
+                 "--root", str(root)]) == 0
+    created = next(root.glob("entries/FM-*-fresh-draft.md")).relative_to(root).as_posix()
+    assert main(["validate", "--root", str(root)]) == 1  # the template is not filled in
+    assert f"/{created} {steward}" in (root / "CODEOWNERS").read_text(encoding="utf-8")

@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from . import __version__, cli_integration
+from . import __version__, cli_integration, governance
 from .catalog import load_catalog
 from .clock import build_date
 from .findings import RULES, format_github, format_json, format_text, has_errors, summarize
@@ -28,7 +28,7 @@ from .governance import (
     sample_for_review,
     write_codeowners,
 )
-from .importer import format_report, import_incidents
+from .importer import MAPPING_EXPLAINED, format_report, import_incidents
 from .inert import escape_text
 from .project import load_checked
 from .scaffold import NEW_KINDS, ScaffoldError, create_record
@@ -41,7 +41,17 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, explain: dict[str, str] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What a required option is for, added to argparse's "the following arguments
+        # are required" so that the one-line error also says how to get one.
+        self.explain = explain or {}
+
     def error(self, message: str) -> NoReturn:
+        if message.startswith("the following arguments are required"):
+            named = [why for option, why in self.explain.items() if option in message]
+            message += "".join(f" ({why})" for why in named)
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -76,12 +86,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    """Write the template, then CODEOWNERS, so the new file has owners from the start
+    and `fmcat codeowners --check` (part of `make test`) passes right after."""
     root = _root(args.root)
     try:
         path = create_record(root, args.kind, args.title, steward=args.steward)
     except ScaffoldError as exc:
         raise UsageError(str(exc)) from None
-    print(path.relative_to(root).as_posix())
+    relative = path.relative_to(root).as_posix()
+    print(relative)
+    try:
+        target = governance.write_codeowners(root, load_catalog(root))
+    except (OSError, governance.CodeownersError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(f"{relative} written, but {CODEOWNERS_FILE} was not updated ({reason}); run "
+              f"`fmcat codeowners --root {root}`", file=sys.stderr)
+        return EXIT_FINDINGS
+    print(f"{target.name} updated for {relative}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -153,10 +174,9 @@ def cmd_import_incidents(args: argparse.Namespace) -> int:
     export = Path(args.file)
     if not export.is_file():
         raise UsageError(f"{export}: no such file")
-    if args.mapping and not Path(args.mapping).is_file():
-        raise UsageError(f"--mapping {args.mapping}: no such file")
-    report = import_incidents(root, export, args.format,
-                              Path(args.mapping) if args.mapping else None,
+    if not Path(args.mapping).is_file():
+        raise UsageError(f"--mapping {args.mapping}: no such file ({MAPPING_EXPLAINED})")
+    report = import_incidents(root, export, args.format, Path(args.mapping),
                               dry_run=args.dry_run)
     print(format_report(report))
     return EXIT_OK if report.ok else EXIT_FINDINGS
@@ -211,12 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
                                          parser_class=_Parser)
     incidents = import_sub.add_parser(
         "incidents", help="CSV or JSON export to incidents/YYYY/INC-YYYY-nnnn.yml; "
-        "exit 1 when a row is rejected")
+        "exit 1 when a row is rejected", explain={"--mapping": MAPPING_EXPLAINED})
     incidents.add_argument("file", help="the export (.csv or .json)")
     incidents.add_argument("--format", choices=("csv", "json"),
                            help="default: from the file's suffix")
-    incidents.add_argument("--mapping", help="YAML mapping of columns and labels "
-                           "(see examples/incident-import-mapping.yml)")
+    incidents.add_argument("--mapping", required=True, metavar="MAPPING.yml",
+                           help=f"required: {MAPPING_EXPLAINED}")
     incidents.add_argument("--dry-run", action="store_true", help="write nothing")
     incidents.add_argument("--root", help="catalog folder (default: current directory)")
     incidents.set_defaults(func=cmd_import_incidents)

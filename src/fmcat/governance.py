@@ -18,6 +18,7 @@ from pathlib import Path
 from .catalog import Catalog, Entry
 from .checks import codeowners_path_problem, completeness, is_codeowner
 from .findings import Finding, finding
+from .frontmatter import MAX_FILE_BYTES, parse_markdown, parse_yaml
 from .inert import escape_text
 from .model import KINDS, FailureMode, Playbook, parse_duration
 
@@ -263,7 +264,28 @@ def _block_lines(root: Path, catalog: Catalog,
     for path, line in previous.items():
         if path not in rules and not codeowners_path_problem(path) and (root / path).is_file():
             rules[path] = line
+    # A record that has never validated (a fresh `fmcat new` template) has no
+    # old line: its owners come from its front matter if that much parses.
+    for path in sorted(set(catalog.unreadable.values()) - set(rules)):
+        stewards = _raw_stewards(root / path, path)
+        if stewards and not codeowners_path_problem(path) and all(map(is_codeowner, stewards)):
+            rules[path] = f"/{path} {' '.join(stewards)}"
     return [rules[path] for path in sorted(rules)], problems
+
+
+def _raw_stewards(file: Path, path: str) -> list[str]:
+    """The `stewards:` of a record that did not validate, or [] if unreadable."""
+    try:
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return []
+    reader = parse_yaml if path.endswith((".yml", ".yaml")) else parse_markdown
+    data = reader(path, raw).data
+    stewards = data.get("stewards") if isinstance(data, dict) else None
+    if isinstance(stewards, list) and all(isinstance(s, str) for s in stewards):
+        return stewards
+    return []
 
 
 def write_codeowners(root: Path, catalog: Catalog, target: Path | None = None) -> Path:

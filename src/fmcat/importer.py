@@ -14,10 +14,16 @@ importer then:
   highest one in use for that year (gaps are left alone: a missing number may
   be a deleted incident, and IDs are never reused), opening each file in
   exclusive mode so an existing file is never overwritten;
-* records `source: {system, id}` in every record and skips a row whose
-  source ID is already in the log, so importing the same export twice is
-  harmless;
+* records `source: {system, id}` in every record, and lets that source ID
+  alone decide which record a row is: a row whose source is already in the
+  log updates that record in place (or is skipped when nothing changed), so
+  an export re-run nightly brings the tool's edits in and never writes a
+  second record for one incident. See `_merge` for what an update may change;
 * writes nothing on a dry run, which reports what it would write.
+
+Identity is read from the log's files themselves, not from the loaded
+catalog: a record a human has broken still names its source, and a file that
+cannot be read at all may hold any source, so the import then writes nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -40,12 +48,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .catalog import Catalog, IncidentEntry, load_catalog
 from .checks import check_incident
 from .findings import Finding, did_you_mean
-from .frontmatter import parse_yaml
+from .frontmatter import MAX_FILE_BYTES, parse_yaml
 from .model import FM_ID_PATTERN, INCIDENTS_FOLDER, MP_ID_PATTERN, Incident
 from .validation import error_to_finding, validate_document
 
 Format = Literal["csv", "json"]
 Cell = str | list[str]
+
+MAPPING_EXPLAINED = ("a mapping is a YAML file that says which column of the export holds "
+                     "each incident field and how its labels name failure modes; start from "
+                     "examples/incident-import-mapping.yml")
+"""What `--mapping` is, for the messages that ask for one."""
 
 MAX_TITLE = 120
 """Longest incident title the model accepts; longer tool titles are shortened."""
@@ -201,8 +214,22 @@ class ImportedRow:
 
 
 @dataclass(frozen=True)
+class UpdatedRow:
+    """A row whose source is already in the log and which changes that record.
+
+    `fields` are the fields the update changes, in the file's order.
+    """
+
+    row: int
+    source_id: str
+    incident_id: str
+    path: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SkippedRow:
-    """A row already in the log, recognised by its source ID."""
+    """A row already in the log, recognised by its source ID, that changes nothing."""
 
     row: int
     source_id: str
@@ -231,6 +258,7 @@ class ImportReport:
     export: str
     dry_run: bool
     imported: tuple[ImportedRow, ...] = ()
+    updated: tuple[UpdatedRow, ...] = ()
     skipped: tuple[SkippedRow, ...] = ()
     rejected: tuple[RejectedRow, ...] = ()
     errors: tuple[str, ...] = ()
@@ -245,13 +273,17 @@ def format_report(report: ImportReport) -> str:
     lines = list(report.errors)
     verb = "would write" if report.dry_run else "wrote"
     lines += [f"{verb} {r.path} (row {r.row}, source {r.source_id})" for r in report.imported]
-    lines += [f"row {r.row}: skipped, source {r.source_id} is already {r.incident_id}"
-              for r in report.skipped]
+    update = "would update" if report.dry_run else "updated"
+    lines += [f"{update} {r.path} (row {r.row}, source {r.source_id}): {', '.join(r.fields)}"
+              for r in report.updated]
+    lines += [f"row {r.row}: skipped, source {r.source_id} is already {r.incident_id} "
+              "(unchanged)" for r in report.skipped]
     for r in report.rejected:
         where = f"row {r.row}" + (f" (line {r.line})" if r.line else "")
         source = f" [{r.source_id}]" if r.source_id else ""
         lines.append(f"{where}{source}: rejected: {r.reason}")
     lines.append(f"{len(report.imported)} {'to import' if report.dry_run else 'imported'}, "
+                 f"{len(report.updated)} {'to update' if report.dry_run else 'updated'}, "
                  f"{len(report.skipped)} already imported, {len(report.rejected)} rejected"
                  + (", nothing written (dry run)" if report.dry_run else ""))
     return "\n".join(lines)
@@ -359,6 +391,9 @@ class _Draft:
     source_id: str
     data: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # Fields whose value is the mapping's default, not the row's: an update
+    # must not let a default overwrite what the catalog says.
+    defaulted: set[str] = field(default_factory=set)
 
     @property
     def detected(self) -> datetime:
@@ -411,7 +446,7 @@ def _draft(row: _Row, mapping: ImportMapping) -> _Draft:
         if playbooks:
             data["playbooks_used"] = playbooks
     for name in _MAPPED:
-        value = _field(cells, mapping, name)
+        value = _field(cells, mapping, name, draft.defaulted)
         table = {k.strip().lower(): v for k, v in mapping.values.get(name, {}).items()}
         value = table.get(value.lower(), value)
         if value:
@@ -420,10 +455,12 @@ def _draft(row: _Row, mapping: ImportMapping) -> _Draft:
             column = getattr(cols, name)
             where = f"column '{column}' is empty and " if column else ""
             problems.append(f"no {name}: {where}the mapping has no default for it")
-    release = _field(cells, mapping, "release")
+    release = _field(cells, mapping, "release", draft.defaulted)
     if release:
         data["release"] = release
     data["data_change"] = _data_change(cells, mapping)
+    if mapping.data_change is None:
+        draft.defaulted.add("data_change")
     postmortem = _text(cells.get(cols.postmortem)) if cols.postmortem else ""
     if postmortem:
         data["postmortem"] = postmortem
@@ -453,11 +490,18 @@ _MAPPED: tuple[MappedField, ...] = ("severity", "team", "project", "model_family
                                     "environment")
 
 
-def _field(cells: dict[str, Cell], mapping: ImportMapping, name: str) -> str:
-    """A field's cell, or the mapping's default when the column is absent or empty."""
+def _field(cells: dict[str, Cell], mapping: ImportMapping, name: str,
+           defaulted: set[str]) -> str:
+    """A field's cell, or the mapping's default when the column is absent or empty
+    (then `name` is added to `defaulted`)."""
     column = getattr(mapping.columns, name)
     value = _text(cells.get(column)) if column else ""
-    return value or getattr(mapping.defaults, name) or ""
+    if value:
+        return value
+    default: str = getattr(mapping.defaults, name) or ""
+    if default:
+        defaulted.add(name)
+    return default
 
 
 def _rule_hint(rule: LabelRule) -> str:
@@ -525,6 +569,7 @@ def _data_change(cells: dict[str, Cell], mapping: ImportMapping) -> dict[str, An
 _FIELD_ORDER = ("id", "title", "summary", "started", "detected", "mitigated", "resolved",
                 "failure_modes", "playbooks_used", "severity", "team", "project",
                 "model_family", "environment", "release", "data_change", "postmortem", "source")
+_HEADER_START = "# Imported from "
 _INCIDENT_FILE = re.compile(r"^INC-(\d{4})-(\d{4})\b")
 
 
@@ -554,10 +599,14 @@ def render_incident(data: dict[str, Any], system: str) -> str:
     """An incident as YAML in the log's field order and style.
 
     PyYAML's emitter quotes anything YAML would read back as another type
-    (a release `2025.10` stays text, a title `yes` stays text).
+    (a release `2025.10` stays text, a title `yes` stays text). Keys outside
+    the log's order (a hand-written key in a record being updated) follow at
+    the end, so validation sees them instead of a rewrite dropping them.
     """
-    record = _Record((key, data[key]) for key in _FIELD_ORDER if key in data)
-    header = (f"# Imported from {system} by `fmcat import incidents`; keep `source`, "
+    order = [key for key in _FIELD_ORDER if key in data]
+    order += [key for key in data if key not in _FIELD_ORDER]
+    record = _Record((key, data[key]) for key in order)
+    header = (f"{_HEADER_START}{system} by `fmcat import incidents`; keep `source`, "
               "it prevents a second import.\n")
     return header + yaml.dump(record, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                               default_flow_style=None, width=4096)
@@ -567,11 +616,10 @@ def _incident_path(incident_id: str) -> str:
     return f"{INCIDENTS_FOLDER}/{incident_id.split('-')[1]}/{incident_id}.yml"
 
 
-def _validation_problems(draft: _Draft, incident_id: str, catalog: Catalog,
+def _validation_problems(data: dict[str, Any], path: str, catalog: Catalog,
                          system: str) -> list[str]:
     """Parse the rendered file back and run the model and the incident checks on it."""
-    path = _incident_path(incident_id)
-    text = render_incident({"id": incident_id, **draft.data}, system)
+    text = render_incident(data, system)
     doc = parse_yaml(path, text.encode("utf-8"))
     record = validate_document(doc, Incident)
     found = list(doc.findings)
@@ -619,12 +667,16 @@ def import_incidents(root: Path, path: Path, fmt: Format | None = None,
         return replace(report, errors=(f"{path}: cannot tell the format from the suffix; "
                                      "give csv or json",))
     if mapping is None:
-        return replace(report, errors=("no mapping given",))
+        return replace(report, errors=(f"no mapping given: {MAPPING_EXPLAINED}",))
     if not isinstance(mapping, ImportMapping):
         loaded, problems = load_mapping(mapping)
         if loaded is None:
             return replace(report, errors=tuple(problems))
         mapping = loaded
+    try:
+        log = _read_log(root)
+    except _ExportError as exc:
+        return replace(report, errors=(str(exc),))
     catalog = load_catalog(root, today=today)
     if catalog.taxonomy is None:
         return replace(report, errors=(f"{root}: no valid taxonomy.yml; the import checks "
@@ -633,7 +685,7 @@ def import_incidents(root: Path, path: Path, fmt: Format | None = None,
         rows = _read_export(path, fmt, mapping)
     except _ExportError as exc:
         return replace(report, errors=(str(exc),))
-    return _import_rows(report, rows, mapping, catalog, root)
+    return _import_rows(report, rows, mapping, catalog, log)
 
 
 def _format_of(path: Path) -> Format | None:
@@ -646,36 +698,63 @@ def _format_of(path: Path) -> Format | None:
 
 
 def _import_rows(report: ImportReport, rows: list[_Row], mapping: ImportMapping,
-                 catalog: Catalog, root: Path) -> ImportReport:
-    known = {(i.record.source.system, i.record.source.id): i.record.id
-             for i in catalog.incidents.values() if i.record.source is not None}
-    seen: dict[str, int] = {}
+                 catalog: Catalog, log: _Log) -> ImportReport:
+    root = catalog.root
+    drafts = [_draft(row, mapping) for row in rows]
+    rows_of: dict[str, list[_Draft]] = defaultdict(list)
+    for draft in drafts:
+        if draft.source_id:
+            rows_of[draft.source_id].append(draft)
     rejected: list[RejectedRow] = []
     skipped: list[SkippedRow] = []
     accepted: list[_Draft] = []
-    for row in rows:
-        draft = _draft(row, mapping)
-        if draft.source_id in seen:
-            draft.problems.insert(0, f"source ID {draft.source_id} appears again "
-                                     f"(first in row {seen[draft.source_id]})")
-        elif draft.source_id:
-            seen[draft.source_id] = row.number
-            existing = known.get((mapping.system, draft.source_id))
-            if existing is not None:
-                skipped.append(SkippedRow(row.number, draft.source_id, existing))
-                continue
+    updates: list[_Update] = []
+    for draft in drafts:
+        _check_repeats(draft, rows_of.get(draft.source_id, [draft]))
+        logged = None
         if not draft.problems:
+            logged = _logged_record(draft, mapping.system, log)
+        if not draft.problems and logged is None:
             placeholder = f"INC-{draft.detected.year}-0000"
-            draft.problems += _validation_problems(draft, placeholder, catalog, mapping.system)
+            draft.problems += _validation_problems(
+                {"id": placeholder, **draft.data}, _incident_path(placeholder), catalog,
+                mapping.system)
+        if not draft.problems and logged is not None:
+            update = _update(draft, logged, catalog, mapping.system)
+            if update is not None:
+                updates.append(update)
+                continue
+            if not draft.problems:
+                skipped.append(SkippedRow(draft.row.number, draft.source_id,
+                                          logged.incident_id))
+                continue
         if draft.problems:
-            rejected.append(RejectedRow(row.number, row.line, draft.source_id,
+            rejected.append(RejectedRow(draft.row.number, draft.row.line, draft.source_id,
                                         "; ".join(draft.problems)))
         else:
             accepted.append(draft)
     imported, errors = _write(accepted, mapping.system, root, catalog, dry_run=report.dry_run,
                               rejected=rejected)
-    return replace(report, imported=tuple(imported), skipped=tuple(skipped),
-                 rejected=tuple(sorted(rejected, key=lambda r: r.row)), errors=tuple(errors))
+    updated, update_errors = _rewrite(updates, mapping.system, root, dry_run=report.dry_run)
+    return replace(report, imported=tuple(imported), updated=tuple(updated),
+                   skipped=tuple(skipped), rejected=tuple(sorted(rejected, key=lambda r: r.row)),
+                   errors=tuple(errors + update_errors))
+
+
+def _check_repeats(draft: _Draft, group: list[_Draft]) -> None:
+    """A source ID on several rows: identical rows count once, differing rows not at all,
+    because which of them the tool meant cannot be told."""
+    if len(group) < 2:
+        return
+    first = group[0]
+    if any(other.data != first.data for other in group):
+        numbers = [str(d.row.number) for d in group]
+        listed = ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        draft.problems.insert(0, f"source ID {draft.source_id} is on rows {listed} with "
+                                 "different values; an export lists each incident once")
+    elif draft is not first:
+        draft.problems.insert(0, f"source ID {draft.source_id} appears again "
+                                 f"(first in row {first.row.number})")
 
 
 def _write(accepted: list[_Draft], system: str, root: Path, catalog: Catalog, *,
@@ -709,3 +788,215 @@ def _write(accepted: list[_Draft], system: str, root: Path, catalog: Catalog, *,
                 continue
         imported.append(ImportedRow(draft.row.number, draft.source_id, incident_id, relative))
     return imported, errors
+
+
+# --- records already in the log ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Logged:
+    """One file of the incident log as the importer reads it: raw, not validated."""
+
+    path: str
+    raw: bytes
+    text: str
+    data: dict[str, Any] | None
+    unreadable_as: str = ""  # why its source cannot be read, when it cannot
+
+    @property
+    def incident_id(self) -> str:
+        value = self.data.get("id") if self.data is not None else None
+        return value if isinstance(value, str) else self.path.rsplit("/", 1)[-1]
+
+
+@dataclass
+class _Log:
+    by_source: dict[tuple[str, str], list[_Logged]] = field(default_factory=dict)
+    opaque: list[_Logged] = field(default_factory=list)
+
+
+def _read_log(root: Path) -> _Log:
+    """Every record's `source`, read from the files rather than the validated catalog.
+
+    A record that fails validation (a human edited it badly) still names its
+    source and must still stop a second import. A file that does not parse,
+    or whose `source` is not `{system, id}`, is kept as text so that a row
+    whose ID it contains is refused rather than guessed; a file that cannot
+    be read at all could hold any row, so it stops the import.
+    """
+    log = _Log()
+    folder = root / INCIDENTS_FOLDER
+    if not folder.is_dir():
+        return log
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() not in (".yml", ".yaml") or path.is_dir():
+            continue
+        relative = path.relative_to(root).as_posix()
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise _ExportError(f"{relative}: larger than {MAX_FILE_BYTES:,} bytes, so not "
+                                   "read; the import cannot tell which source it holds, "
+                                   "nothing was written")
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise _ExportError(f"{relative}: cannot read it ({exc.strerror or exc}); the "
+                               "import cannot tell whether it holds a row of this export, "
+                               "so nothing was written") from None
+        doc = parse_yaml(relative, raw)
+        text = raw.decode("utf-8", "replace")
+        data = doc.data if isinstance(doc.data, dict) else None
+        if data is None:
+            problem = doc.findings[0].message if doc.findings else "is not a YAML mapping"
+            log.opaque.append(_Logged(relative, raw, text, None,
+                                      f"does not parse ({problem})"))
+            continue
+        if "source" not in data:
+            continue  # written by hand, not imported
+        source = data["source"]
+        system = source.get("system") if isinstance(source, dict) else None
+        source_id = source.get("id") if isinstance(source, dict) else None
+        if isinstance(system, str) and isinstance(source_id, str | int) and \
+                not isinstance(source_id, bool):
+            log.by_source.setdefault((system, str(source_id)), []).append(
+                _Logged(relative, raw, text, data))
+        else:
+            log.opaque.append(_Logged(relative, raw, text, data,
+                                      "has a `source` that is not {system, id}"))
+    return log
+
+
+def _logged_record(draft: _Draft, system: str, log: _Log) -> _Logged | None:
+    """The record this row's source already has, if any; a doubt becomes a problem."""
+    found = log.by_source.get((system, draft.source_id), [])
+    if len(found) > 1:
+        names = " and ".join(f"{item.path} ({item.incident_id})" for item in found)
+        draft.problems.append(f"source {draft.source_id} is already in {names}; keep one "
+                              "of them (merge by hand) and import again")
+        return None
+    if found:
+        return found[0]
+    # Delimited, so that the file of T-30 (or of T-3) does not hold up row T.
+    cited = re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(draft.source_id)}(?![A-Za-z0-9_-])")
+    for item in log.opaque:
+        if cited.search(item.text):
+            draft.problems.append(f"source {draft.source_id} may already be in {item.path}, "
+                                  f"which {item.unreadable_as}; fix it and import again")
+    return None
+
+
+@dataclass(frozen=True)
+class _Update:
+    draft: _Draft
+    logged: _Logged
+    data: dict[str, Any]
+    fields: tuple[str, ...]
+
+
+_ABSENT = object()
+
+
+def _merge(existing: dict[str, Any], draft: _Draft) -> dict[str, Any]:
+    """The record after a re-import: the tool's values for the fields the row gives.
+
+    The incident tool is the source of truth for what the mapping reads from
+    it, so a value in the row replaces the record's. What the row leaves empty,
+    what only the mapping's defaults supply, and fields the mapping does not
+    read (a postmortem or summary added in the catalog) stay as they are: a
+    re-import never erases. `id` and `source` never change.
+    """
+    merged = dict(existing)
+    for key, value in draft.data.items():
+        if key == "source" or (key in draft.defaulted and key in existing):
+            continue
+        if key == "data_change" and isinstance(existing.get(key), dict):
+            merged[key] = {**existing[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _update(draft: _Draft, logged: _Logged, catalog: Catalog, system: str) -> _Update | None:
+    """What re-importing a row does to its record: None when nothing changes; a refusal
+    is added to the draft's problems."""
+    assert logged.data is not None
+    merged = _merge(logged.data, draft)
+    order = [key for key in _FIELD_ORDER if key in merged or key in logged.data]
+    order += [key for key in merged if key not in _FIELD_ORDER]
+    changed = tuple(key for key in order
+                    if merged.get(key, _ABSENT) != logged.data.get(key, _ABSENT))
+    if not changed:
+        return None
+    where = f"updating {logged.path} ({logged.incident_id})"
+    comments = comment_lines(logged.text)
+    if comments:
+        draft.problems.append(f"{where}: a comment on line {comments[0]} would be lost; "
+                              "move it into the summary or delete it, then import again")
+        return None
+    problems = _validation_problems(merged, logged.path, catalog, system)
+    if problems:
+        draft.problems.append(f"{where}: " + "; ".join(problems))
+        return None
+    return _Update(draft, logged, merged, changed)
+
+
+def comment_lines(text: str) -> list[int]:
+    """Line numbers (from 1) of YAML comments, except the importer's own header.
+
+    A `#` outside every scalar token can only start a comment; one inside a
+    quoted value (`'Fix #12'`) is text.
+    """
+    try:
+        tokens = list(yaml.scan(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return []
+    inside: list[tuple[int, int]] = [(t.start_mark.index, t.end_mark.index)
+                                     for t in tokens if isinstance(t, yaml.ScalarToken)]
+    lines = []
+    for match in re.finditer("#", text):
+        index = match.start()
+        if any(start <= index < end for start, end in inside):
+            continue
+        line = text.count("\n", 0, index) + 1
+        if line == 1 and text.startswith(_HEADER_START):
+            continue
+        lines.append(line)
+    return sorted(set(lines))
+
+
+def _rewrite(updates: list[_Update], system: str, root: Path, *,
+             dry_run: bool) -> tuple[list[UpdatedRow], list[str]]:
+    """Replace each updated record's file, unless it changed since it was read."""
+    done: list[UpdatedRow] = []
+    errors: list[str] = []
+    for update in sorted(updates, key=lambda u: u.draft.row.number):
+        relative = update.logged.path
+        row = update.draft.row.number
+        if not dry_run:
+            target = root / relative
+            try:
+                if target.read_bytes() != update.logged.raw:
+                    errors.append(f"{relative} changed during the import; row {row} was not "
+                                  "applied, run the import again")
+                    continue
+                _replace(target, render_incident(update.data, system))
+            except OSError as exc:
+                errors.append(f"{relative}: cannot write: {exc.strerror or exc}")
+                continue
+        done.append(UpdatedRow(row, update.draft.source_id, update.logged.incident_id,
+                               relative, update.fields))
+    return done, errors
+
+
+def _replace(target: Path, text: str) -> None:
+    """Write through a temporary file in the same folder, so a crash leaves the old
+    record or the new one, never half of one."""
+    mode = target.stat().st_mode & 0o777
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=".fmcat-", suffix=".tmp")
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        temporary.chmod(mode)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
