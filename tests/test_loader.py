@@ -359,3 +359,57 @@ def test_really_unreadable_files_and_folders_fail_validate(
     findings = json.loads(result.stdout)
     assert [(f["code"], f["file"]) for f in findings] == [("FMC074", shown)]
     assert "permission denied" in findings[0]["message"].lower()
+
+
+def _edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+FULLWIDTH_13 = "FM-\uff10\uff10\uff11\uff13"  # FM-００１３
+
+
+@pytest.mark.parametrize(("rel", "old", "new", "code", "field"), [
+    (FM1, "id: FM-0001", "id: FM-\uff10\uff10\uff10\uff11", "FMC020", "id"),
+    (FM1, "related: [FM-0002]", f"related: [{FULLWIDTH_13}]", "FMC012", "related.0"),
+    (FM1, "  - playbook: MP-0013", "  - playbook: MP-\u0660\u0660\u0661\u0663", "FMC012",
+     "mitigations.0.playbook"),
+    ("entries/FM-0002-prior-shift.md", "aliases: [FM-0099,", f"aliases: [{FULLWIDTH_13},",
+     "FMC023", "aliases.0"),
+    (INC1, "id: INC-2026-0001", "id: INC-2026-\u0660\u0660\u0660\u0661", "FMC020", "id"),
+    (INC1, "failure_modes: [FM-0001]", f"failure_modes: [{FULLWIDTH_13}]", "FMC012",
+     "failure_modes.0"),
+])
+def test_ids_with_non_ascii_digits_are_findings(root: Path, rel: str, old: str, new: str,
+                                                code: str, field: str) -> None:
+    _edit(root, rel, old, new)
+    catalog = _load(root)
+    found = [(f.code, f.file, f.field) for f in catalog.findings if f.severity == "error"]
+    assert (code, rel, field) in found
+    if code != "FMC023":
+        [shown] = [f for f in catalog.findings if (f.code, f.field) == (code, field)]
+        assert "0-9" in shown.hint
+    assert FULLWIDTH_13 not in catalog.entries
+
+
+@pytest.mark.parametrize(("rel", "old"), [
+    (FM1, "title: Covariate shift in input features"),
+    (INC1, "title: Approval rate jump after a partner launch"),
+])
+@pytest.mark.parametrize(("title", "says"), [
+    ("\u200b\u2060\u200b\u2060", "no visible characters"),
+    ("\u202e\u2066\u2069\u202c", "no visible characters"),
+    ("Covariate \u202eshift\u202c in input features", "direction control U+202E"),
+])
+def test_unreadable_titles_are_findings(root: Path, rel: str, old: str, title: str,
+                                        says: str) -> None:
+    _edit(root, rel, old, f"title: {title}")
+    [found] = [f for f in _load(root).findings if f.field == "title"]
+    assert (found.code, found.file, found.severity) == ("FMC012", rel, "error")
+    assert says in found.message
+    assert found.line == 3
+    # The message quotes the value escaped, so the controls do not act on the terminal.
+    assert not {char for char in title if not char.isprintable()} & set(found.message)
+    assert "title" in found.hint
