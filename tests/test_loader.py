@@ -413,3 +413,16 @@ def test_unreadable_titles_are_findings(root: Path, rel: str, old: str, title: s
     # The message quotes the value escaped, so the controls do not act on the terminal.
     assert not {char for char in title if not char.isprintable()} & set(found.message)
     assert "title" in found.hint
+
+
+@needs_nobody
+@pytest.mark.parametrize("name", ["taxonomy.yml", "metrics.yml"])
+def test_an_unreadable_catalog_file_fails_validate_without_a_traceback(
+        world_readable_catalog: Path, name: str) -> None:
+    if name == "metrics.yml":
+        shutil.copy(FIXTURE.parent / "metrics" / name, world_readable_catalog / name)
+    (world_readable_catalog / name).chmod(0)
+    result = _validate_as_nobody(world_readable_catalog)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert ("FMC074", name) in {(f["code"], f["file"]) for f in json.loads(result.stdout)}

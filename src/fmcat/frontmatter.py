@@ -122,16 +122,21 @@ def read_file(path: Path, shown: str) -> tuple[bytes | None, list[Finding]]:
     except OSError as exc:
         return None, [unreadable(shown, exc)]
     try:
-        with os.fdopen(fd, "rb") as handle:
-            kind = os.fstat(fd)
-            if not stat.S_ISREG(kind.st_mode):
-                return None, [finding("FMC071", shown, 0, "", "is not a regular file",
-                                      "records are plain files; replace it with one")]
-            if kind.st_size > MAX_FILE_BYTES:
-                return None, [_too_large(shown, kind.st_size)]
+        kind = os.fstat(fd)
+        if not stat.S_ISREG(kind.st_mode):
+            return None, [finding("FMC071", shown, 0, "", "is not a regular file",
+                                  "records are plain files; replace it with one")]
+        if kind.st_size > MAX_FILE_BYTES:
+            return None, [_too_large(shown, kind.st_size)]
+        handle = os.fdopen(fd, "rb")
+        fd = -1  # the handle closes it now
+        with handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, [unreadable(shown, exc)]
+    finally:
+        if fd >= 0:
+            os.close(fd)
     if len(raw) > MAX_FILE_BYTES:
         return None, [_too_large(shown, None)]
     return raw, []
