@@ -168,7 +168,7 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
 
 # The ID a file name starts with; ASCII digits only, as in the ID patterns.
 _FILE_ID = re.compile(
-    r"^((?:FM|MP|CS)-(?:[0-9]{4}|[1-9][0-9]{4,5})|INC-[0-9]{4}-[0-9]{4})(?![0-9A-Za-z_])")
+    r"^((?:FM|MP|CS)-(?:[0-9]{4}|[1-9][0-9]{4,5})|INC-[0-9]{4}-[0-9]{4})(?!\w)")
 
 
 def _read(rel: str, path: Path, parse: Callable[[str, bytes], Document],
@@ -232,12 +232,9 @@ RECORD_FOLDERS: dict[str, RecordFolder] = {
 # editors (Emacs' lock file is a dangling link). Reporting them would fail a
 # preview build while a record is open in an editor. No name a record could
 # have (*.md, *.yml, *.yaml) matches one of these patterns.
-_HOUSEKEEPING = (".gitkeep", ".gitignore", ".gitattributes", ".keep", ".DS_Store",
-                 "Thumbs.db", "desktop.ini", "*~", ".#*", "#*#", ".*.sw[a-p]")
-
-
-def _is_housekeeping(name: str) -> bool:
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in _HOUSEKEEPING)
+_HOUSEKEEPING = re.compile("|".join(fnmatch.translate(pattern) for pattern in (
+    ".gitkeep", ".gitignore", ".gitattributes", ".keep", ".DS_Store", "Thumbs.db",
+    "desktop.ini", "*~", ".#*", "#*#", ".*.sw[a-p]")))
 
 
 def _record_files(root: Path, folder: RecordFolder, catalog: Catalog) -> list[tuple[str, Path]]:
@@ -284,7 +281,7 @@ def _walk(root: Path, folder: RecordFolder, findings: list[Finding]) -> list[tup
             findings.append(unreadable(shown_dir, exc, folder=True))
             continue
         for item in items:
-            if _is_housekeeping(item.name):
+            if _HOUSEKEEPING.match(item.name):
                 continue
             shown = f"{shown_dir}/{item.name}"
             real = _follow(root, item, shown, findings)
