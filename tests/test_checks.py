@@ -8,10 +8,12 @@ grows.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,6 +101,11 @@ CASES = [
          "last_reviewed"),
     Case("FMC064", FM1, "status: active", "status: active\nsuperseded_by: FM-0003",
          "superseded_by", marker="superseded_by"),
+    Case("FMC070", FM1.replace(".md", ".MD"), "*rename*", FM1, "", line=0),
+    Case("FMC071", "entries/FM-0009-pipe.md", "*fifo*", "", "", line=0),
+    Case("FMC072", "entries/FM-0009-gone.md", "*link*", "FM-0009-renamed.md", "", line=0),
+    Case("FMC073", "entries/FM-0009-elsewhere.md", "*link*", "../../outside.md", "", line=0),
+    Case("FMC074", "incidents/2026", "*unreadable*", "", "", line=0),
     Case("FMC101", FM1, "detectors:\n  - signal: psi\n    op: \">=\"\n    threshold: 0.25\n"
          "    window: 1d\n    severity: high\n    action: alert\n"
          "    scope: Top-20 features against the training reference.\n", "", "detectors",
@@ -125,8 +132,15 @@ CASES = [
 
 def _apply(root: Path, case: Case) -> None:
     path = root / case.file
-    if case.old == "*move*":  # the file is renamed from `new` to `file`
+    if case.old in ("*move*", "*rename*"):  # the file is renamed from `new` to `file`
         (root / case.new).rename(path)
+        return
+    if case.old == "*fifo*":
+        os.mkfifo(path)
+        return
+    if case.old == "*link*":  # new: where the link points
+        (root.parent / "outside.md").write_text((root / FM1).read_text(encoding="utf-8"))
+        path.symlink_to(case.new)
         return
     text = path.read_text(encoding="utf-8")
     if case.old == "*":
@@ -166,8 +180,12 @@ def test_fixture_catalog_is_clean() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_each_mistake_gives_its_coded_finding(fresh_catalog: Path, case: Case) -> None:
-    _apply(fresh_catalog, case)
+def test_each_mistake_gives_its_coded_finding(fresh_catalog: Path, case: Case,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    if case.old == "*unreadable*":
+        _refuse_to_list(monkeypatch, fresh_catalog / case.file)
+    else:
+        _apply(fresh_catalog, case)
     findings = load_catalog(fresh_catalog, today=TODAY).findings
     matching = [f for f in findings if f.code == case.code]
     assert matching, f"expected {case.code}, got {[(f.code, f.message) for f in findings]}"
@@ -177,6 +195,18 @@ def test_each_mistake_gives_its_coded_finding(fresh_catalog: Path, case: Case) -
     assert found.line == _expected_line(fresh_catalog, case)
     assert found.message
     assert found.severity == RULES[case.code].severity
+
+
+def _refuse_to_list(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """An unreadable folder, in-process: root may list any folder whatever its mode."""
+    real_scandir, denied = os.scandir, os.path.realpath(folder)
+
+    def scandir(path: Any = ".") -> Any:
+        if not isinstance(path, int) and os.path.realpath(path) == denied:
+            raise PermissionError(13, "Permission denied", denied)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
 
 
 def test_every_rule_has_a_case() -> None:

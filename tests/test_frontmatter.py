@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tracemalloc
+from pathlib import Path
+
 import pytest
 
-from fmcat.frontmatter import MAX_NODES, parse_markdown, parse_yaml
+from fmcat.frontmatter import MAX_FILE_BYTES, MAX_NODES, parse_markdown, parse_yaml, read_file
 
 RECORD = b"""---
 id: FM-0001
@@ -95,3 +99,58 @@ def test_deep_nesting_is_stopped() -> None:
 def test_plain_yaml_files_number_from_line_one() -> None:
     doc = parse_yaml("incidents/x.yml", b"# comment\nid: INC-2026-0001\nseverity: high\n")
     assert doc.lines[("severity",)] == 3
+
+
+def test_read_file_refuses_a_large_file_from_its_size(tmp_path: Path) -> None:
+    path = tmp_path / "huge.md"
+    with path.open("wb") as handle:  # sparse: no disk used
+        handle.truncate(3_000_000_000)
+    raw, problems = read_file(path, "entries/huge.md")
+    assert raw is None
+    assert [(f.code, f.file) for f in problems] == [("FMC009", "entries/huge.md")]
+    assert "3,000,000,000 bytes" in problems[0].message
+
+
+def test_read_file_reads_at_most_one_byte_past_the_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A file that grows after its size was taken: the read itself stops.
+    path = tmp_path / "growing.md"
+    with path.open("wb") as handle:
+        handle.truncate(3_000_000_000)
+    real_fstat = os.fstat
+
+    def small_fstat(fd: int) -> os.stat_result:
+        status = real_fstat(fd)
+        return os.stat_result((*status[:6], 10, *status[7:10]))
+
+    monkeypatch.setattr(os, "fstat", small_fstat)
+    tracemalloc.start()
+    try:
+        raw, problems = read_file(path, "entries/growing.md")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert raw is None
+    assert [f.code for f in problems] == ["FMC009"]
+    assert peak < 3 * MAX_FILE_BYTES
+
+
+def test_read_file_does_not_block_on_a_fifo_or_read_a_folder(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.md")
+    (tmp_path / "folder.md").mkdir()
+    for name in ("pipe.md", "folder.md"):
+        raw, problems = read_file(tmp_path / name, name)
+        assert raw is None
+        assert [(f.code, f.file) for f in problems] == [("FMC071", name)]
+
+
+def test_read_file_reports_a_missing_file(tmp_path: Path) -> None:
+    raw, problems = read_file(tmp_path / "gone.md", "entries/gone.md")
+    assert raw is None
+    assert [(f.code, f.file) for f in problems] == [("FMC074", "entries/gone.md")]
+    assert "No such file" in problems[0].message
+
+
+def test_read_file_returns_the_bytes_of_a_record(tmp_path: Path) -> None:
+    (tmp_path / "x.md").write_bytes(RECORD)
+    assert read_file(tmp_path / "x.md", "x.md") == (RECORD, [])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,7 +18,8 @@ from pathlib import Path
 from . import checks
 from .clock import build_date
 from .findings import Finding, finding
-from .frontmatter import Document, parse_markdown, parse_yaml
+from .folders import RECORD_FOLDERS, RecordFolder, walk_record_folder
+from .frontmatter import Document, parse_markdown, parse_yaml, read_file
 from .model import (
     INCIDENTS_FOLDER,
     KIND_BY_PREFIX,
@@ -125,33 +126,26 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
     catalog = Catalog(root=root, taxonomy=taxonomy, today=today or build_date())
     catalog.findings.extend(findings)
     seen: dict[str, Document] = {}
+    real_root = root.resolve()
     for kind in KINDS:
-        for path in _files(root / kind.folder, ("*.md",)):
-            catalog.files_read += 1
-            rel = path.relative_to(root).as_posix()
-            doc = parse_markdown(rel, path.read_bytes())
+        for rel, path in _record_files(real_root, RECORD_FOLDERS[kind.folder], catalog):
+            doc = _read(rel, path, parse_markdown, catalog)
             record = validate_document(doc, kind.model)
             doc.data = None  # now in the record; only the line map may still be needed
             catalog.findings.extend(doc.findings)
             if record is None:
-                named = _FILE_ID.match(path.name)
-                if named:
-                    catalog.unreadable.setdefault(named.group(1), rel)
+                _mark_unreadable(rel, catalog)
                 continue
             if _is_duplicate(record.id, doc, seen, catalog.findings):
                 continue
             catalog.entries[record.id] = Entry(kind, record, doc)
-    for path in _files(root / INCIDENTS_FOLDER, ("*.yml", "*.yaml")):
-        catalog.files_read += 1
-        rel = path.relative_to(root).as_posix()
-        doc = parse_yaml(rel, path.read_bytes())
+    for rel, path in _record_files(real_root, RECORD_FOLDERS[INCIDENTS_FOLDER], catalog):
+        doc = _read(rel, path, parse_yaml, catalog)
         incident = validate_document(doc, Incident)
         doc.data = None
         catalog.findings.extend(doc.findings)
         if incident is None:
-            named = _FILE_ID.match(path.name)
-            if named:
-                catalog.unreadable.setdefault(named.group(1), rel)
+            _mark_unreadable(rel, catalog)
             continue
         if _is_duplicate(incident.id, doc, seen, catalog.findings):
             continue
@@ -169,14 +163,35 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
     return catalog
 
 
-_FILE_ID = re.compile(r"^((?:FM|MP|CS)-(?:\d{4}|[1-9]\d{4,5})|INC-\d{4}-\d{4})\b")
+# The ID a file name starts with; ASCII digits only, as in the ID patterns.
+_FILE_ID = re.compile(
+    r"^((?:FM|MP|CS)-(?:[0-9]{4}|[1-9][0-9]{4,5})|INC-[0-9]{4}-[0-9]{4})(?!\w)")
 
 
-def _files(folder: Path, patterns: Iterable[str]) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    found = {p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()}
-    return sorted(found)
+def _read(rel: str, path: Path, parse: Callable[[str, bytes], Document],
+          catalog: Catalog) -> Document:
+    """Parse one record file; a file that cannot be read is a document with findings."""
+    catalog.files_read += 1
+    raw, problems = read_file(path, rel)
+    if raw is None:
+        return Document(path=rel, findings=problems)
+    return parse(rel, raw)
+
+
+def _mark_unreadable(rel: str, catalog: Catalog) -> None:
+    """Keep the ID a refused file is named after: reported once, never handed out again."""
+    named = _FILE_ID.match(rel.rsplit("/", 1)[-1])
+    if named:
+        catalog.unreadable.setdefault(named.group(1), rel)
+
+
+def _record_files(root: Path, folder: RecordFolder, catalog: Catalog) -> list[tuple[str, Path]]:
+    """The record files of a folder; the IDs of files it refuses stay known."""
+    before = len(catalog.findings)
+    found = walk_record_folder(root, folder, catalog.findings)
+    for problem in catalog.findings[before:]:
+        _mark_unreadable(problem.file, catalog)
+    return found
 
 
 def _is_duplicate(record_id: str, doc: Document, seen: dict[str, Document],

@@ -71,6 +71,12 @@ _RULES = [
     Rule("FMC062", Severity.ERROR, "date in the future"),
     Rule("FMC063", Severity.WARNING, "review overdue"),
     Rule("FMC064", Severity.ERROR, "successor is not active"),
+    # Files in the record folders: what the loader cannot take is reported, never skipped.
+    Rule("FMC070", Severity.ERROR, "file the loader does not take (name or suffix)"),
+    Rule("FMC071", Severity.ERROR, "not a regular file (folder, FIFO, device)"),
+    Rule("FMC072", Severity.ERROR, "broken symbolic link (dangling or looping)"),
+    Rule("FMC073", Severity.ERROR, "symbolic link leads out of the catalog"),
+    Rule("FMC074", Severity.ERROR, "file or folder cannot be read"),
     # Completeness: the record is valid but weaker than it should be.
     Rule("FMC101", Severity.WARNING, "failure mode has no detector"),
     Rule("FMC102", Severity.WARNING, "failure mode has no mitigation"),

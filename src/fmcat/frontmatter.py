@@ -11,8 +11,11 @@ where duplicate keys, unsupported tags and alias bombs are caught.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -112,16 +115,62 @@ class _UnsupportedError(Exception):
         self.message, self.line, self.hint = message, line, hint
 
 
+def read_file(path: Path, shown: str) -> tuple[bytes | None, list[Finding]]:
+    """The bytes of one record file, or the finding that says why there are none.
+
+    The size is taken from the open file before a byte is read, and at most
+    one byte past the limit is ever read (the file may grow in between), so
+    a 3 GB file costs a `stat`, not 3 GB of memory. The open does not block
+    on a FIFO, so one that took a file's place after the folder was listed
+    is reported instead of hanging the build. `shown` is the name findings use.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return None, [unreadable(shown, exc)]
+    try:
+        kind = os.fstat(fd)
+        if not stat.S_ISREG(kind.st_mode):
+            return None, [finding("FMC071", shown, 0, "", "is not a regular file",
+                                  "records are plain files; replace it with one")]
+        if kind.st_size > MAX_FILE_BYTES:
+            return None, [_too_large(shown, kind.st_size)]
+        handle = os.fdopen(fd, "rb")
+        fd = -1  # the handle closes it now
+        with handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, [unreadable(shown, exc)]
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [_too_large(shown, None)]
+    return raw, []
+
+
+def unreadable(shown: str, exc: OSError, *, folder: bool = False) -> Finding:
+    """The finding for a file or folder the operating system would not let us read."""
+    what = "folder" if folder else "file"
+    reason = exc.strerror or type(exc).__name__
+    hint = (f"make the {what} readable by the user who runs fmcat and the build"
+            + ("; every record in it is missing until then" if folder else ""))
+    return finding("FMC074", shown, 0, "", f"cannot read this {what}: {reason}", hint)
+
+
+def _too_large(shown: str, size: int | None) -> Finding:
+    """FMC009; `size` is None when the file grew past the limit while it was read."""
+    message = (f"file has {size:,} bytes, more than the {MAX_FILE_BYTES:,} allowed"
+               if size is not None else
+               f"file grew past the {MAX_FILE_BYTES:,} bytes allowed while it was read")
+    return finding("FMC009", shown, 0, "", message,
+                   "split the material or link to it as an artifact")
+
+
 def read_source(path: str, raw: bytes) -> tuple[str | None, list[Finding]]:
     """Decode a file's bytes, reporting size and encoding problems."""
     if len(raw) > MAX_FILE_BYTES:
-        return None, [
-            finding(
-                "FMC009", path, 0, "",
-                f"file has {len(raw):,} bytes, more than the {MAX_FILE_BYTES:,} allowed",
-                "split the material or link to it as an artifact",
-            )
-        ]
+        return None, [_too_large(path, len(raw))]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -55,7 +55,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .catalog import Catalog
 from .checks import completeness as entry_completeness
 from .findings import Finding
-from .frontmatter import parse_yaml
+from .frontmatter import parse_yaml, read_file
 from .model import FailureMode, Incident
 from .validation import error_to_finding
 
@@ -769,7 +769,10 @@ def load_targets(root: Path) -> tuple[TargetsFile | None, list[Finding]]:
     path = Path(root) / TARGETS_FILE
     if not path.is_file():
         return None, []
-    doc = parse_yaml(TARGETS_FILE, path.read_bytes())
+    raw, problems = read_file(path, TARGETS_FILE)
+    if raw is None:
+        return None, problems
+    doc = parse_yaml(TARGETS_FILE, raw)
     if doc.data is None:
         return None, list(doc.findings)
     try:

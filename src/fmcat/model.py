@@ -10,21 +10,34 @@ data. Unknown keys are errors: a typo must never pass silently.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
 
 # IDs are composed from parts so that each pattern reads as what it means.
 # Four zero-padded digits, or five or six without a leading zero once a
 # catalog passes 9,999 records: one spelling per number, so IDs stay unique.
-_NUMBER = r"(?:\d{4}|[1-9]\d{4,5})"
+# Digits are spelt [0-9], never \d: in pydantic's (Rust) and Python's regexes
+# \d is any Unicode digit, and FM-００１３ would pass beside FM-0013 with a
+# URL of its own.
+_NUMBER = r"(?:[0-9]{4}|[1-9][0-9]{4,5})"
 FM_ID_PATTERN = rf"^FM-{_NUMBER}$"
 MP_ID_PATTERN = rf"^MP-{_NUMBER}$"
 CS_ID_PATTERN = rf"^CS-{_NUMBER}$"
-INC_ID_PATTERN = r"^INC-(?P<year>20\d\d)-\d{4}$"
-ANY_RECORD_ID = re.compile(rf"^(FM|MP|CS)-{_NUMBER}$")
+INC_ID_PATTERN = r"^INC-(?P<year>20[0-9][0-9])-[0-9]{4}$"
+# \Z, not $: in Python `$` also matches before a final newline.
+ANY_RECORD_ID = re.compile(rf"^(FM|MP|CS)-{_NUMBER}\Z", re.ASCII)
 
 FailureModeId = Annotated[str, StringConstraints(pattern=FM_ID_PATTERN)]
 PlaybookId = Annotated[str, StringConstraints(pattern=MP_ID_PATTERN)]
@@ -33,7 +46,42 @@ RecordId = Annotated[str, StringConstraints(pattern=rf"^(FM|MP|CS)-{_NUMBER}$")]
 IncidentId = Annotated[str, StringConstraints(pattern=INC_ID_PATTERN)]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
+
+# Drawn as nothing: controls, format characters (zero-width, bidi, BOM, tags),
+# spaces and separators, marks without a base, and the Hangul fillers and the
+# blank Braille cell, which are letters or symbols that render empty.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Embeddings, overrides and isolates reorder the text around them
+# ("Trojan Source"), so a title can display as something else than it says.
+# The marks LRM, RLM and ALM only nudge neutral characters, and mixed-script
+# titles need them, so they are allowed.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _is_invisible(char: str) -> bool:
+    return char in _BLANK_CHARACTERS or unicodedata.category(char) in _INVISIBLE_CATEGORIES
+
+
+def check_title(title: str) -> str:
+    """Refuse a title nobody can read, or one that can display as other text.
+
+    A title is the name of a record in every listing, feed and alert; one
+    made only of invisible characters shows as a blank link.
+    """
+    if all(_is_invisible(char) for char in title):
+        raise PydanticCustomError("invisible_text", "the title has no visible characters")
+    control = next((char for char in title if char in BIDI_CONTROLS), None)
+    if control is not None:
+        raise PydanticCustomError(
+            "bidi_control",
+            "the title contains the text direction control U+{code}, which can make "
+            "it display as other text", {"code": f"{ord(control):04X}"})
+    return title
+
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120),
+                  AfterValidator(check_title)]
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=600)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -44,7 +92,7 @@ Day = Annotated[date, Field(ge=_EARLIEST, le=_LATEST)]
 Moment = Annotated[AwareDatetime, Field(ge=datetime(2000, 1, 1, tzinfo=UTC),
                                         le=datetime(2999, 12, 31, tzinfo=UTC))]
 
-DURATION_PATTERN = r"^[1-9]\d{0,4}[mhdw]$"
+DURATION_PATTERN = r"^[1-9][0-9]{0,4}[mhdw]$"
 Duration = Annotated[str, StringConstraints(pattern=DURATION_PATTERN)]
 """A duration such as `30m`, `6h`, `1d` or `2w`."""
 

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .findings import Finding, finding
-from .frontmatter import parse_yaml
+from .frontmatter import parse_yaml, read_file
 
 TAXONOMY_FILE = "taxonomy.yml"
 
@@ -83,7 +83,10 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy | None, list[Finding]]:
         return None, [finding("FMC031", TAXONOMY_FILE, 0, "",
                               f"no {TAXONOMY_FILE} in {root}",
                               "run the tool from a catalog folder or pass --root")]
-    doc = parse_yaml(TAXONOMY_FILE, path.read_bytes())
+    raw, problems = read_file(path, TAXONOMY_FILE)
+    if raw is None:
+        return None, problems
+    doc = parse_yaml(TAXONOMY_FILE, raw)
     if doc.data is None:
         return None, [
             finding("FMC031", f.file, f.line, f.field, f.message, f.hint) for f in doc.findings

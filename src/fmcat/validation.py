@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import typing
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -62,7 +63,7 @@ def error_to_finding(doc: Document, model: type[BaseModel], error: Any) -> Findi
                        f"add '{loc[-1]}:'; see docs/contributing.md for what it holds")
     if loc and loc[-1] == "id" and kind == "string_pattern_mismatch":
         prefix = (str(value).split("-")[0] if isinstance(value, str) else "")
-        hint = _ID_HINTS.get(prefix, "; ".join(_ID_HINTS.values()))
+        hint = _ascii_digits_hint(value) or _ID_HINTS.get(prefix, "; ".join(_ID_HINTS.values()))
         return finding("FMC020", doc.path, line, dotted, f"{value!r} is not a valid ID", hint)
     return finding("FMC012", doc.path, line, dotted, _message(error, value),
                    _type_hint(error, value))
@@ -87,8 +88,24 @@ def _message(error: Any, value: Any) -> str:
     return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {shown})"
 
 
+def _ascii_digits_hint(value: Any) -> str:
+    """For a value spelt with digits of another script, such as FM-００１３ or FM-٠٠١٣."""
+    if not isinstance(value, str) or not any(c.isdigit() and not c.isascii() for c in value):
+        return ""
+    spelt = "".join(str(unicodedata.digit(c, c)) if c.isdigit() else c for c in value)
+    return f"write the digits as ASCII 0-9: {spelt!r}"
+
+
 def _type_hint(error: Any, value: Any) -> str:
     kind = error["type"]
+    if kind == "invisible_text":
+        return ("write a title people can read; zero-width, direction-control and space "
+                "characters do not count")
+    if kind == "bidi_control":
+        return ("remove the direction controls (U+202A-U+202E, U+2066-U+2069) from the title; "
+                "right-to-left text displays correctly without them")
+    if kind == "string_pattern_mismatch" and _ascii_digits_hint(value):
+        return _ascii_digits_hint(value)
     if kind == "literal_error":
         expected = re.findall(r"'([^']*)'", error["ctx"]["expected"])
         return did_you_mean(str(value), expected)
