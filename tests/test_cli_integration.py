@@ -236,7 +236,7 @@ def test_recommend_rejects_bad_input_files(run: Main, root: Path, tmp_path: Path
     path = tmp_path / "signals.json"
     path.write_text('[{"signal": "psi", "value": "0.3"}]')
     assert run(["recommend", "--root", str(root), "--input", str(path)]) == 2
-    assert "value: expected a number" in capsys.readouterr().err
+    assert "value: expected a finite number" in capsys.readouterr().err
 
 
 def test_recommend_help_documents_exit_codes(run: Main,
