@@ -21,6 +21,8 @@ from fmcat.catalog import load_catalog
 from fmcat.cli_integration import add_commands, main_integration
 from fmcat.export import api_files, json_schemas, write_api_files
 
+from .conftest import FIXTURE
+
 Main = Callable[[Sequence[str] | None], int]
 
 
@@ -52,6 +54,12 @@ def published(root: Path, tmp_path: Path) -> Path:
     site = tmp_path / "site"
     write_api_files(load_catalog(root), site)
     return site
+
+
+@pytest.fixture(scope="module")
+def published_text() -> str:
+    """The fixture catalog's api/catalog.json, built once for tests that only read it."""
+    return api_files(load_catalog(FIXTURE))["api/catalog.json"]
 
 
 def _break(root: Path) -> None:
@@ -315,3 +323,112 @@ def test_link_usage_errors(run: Main, tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.chdir(tmp_path)
     assert run(argv) == 2
     assert message in capsys.readouterr().err
+
+
+# --- fail closed: anything recommend cannot fully evaluate is exit 2, in one line ---------
+
+
+def _one_line_error(err: str) -> str:
+    """The whole of stderr: one short `error:` line, never a traceback."""
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err[:2000]
+    assert lines[0].startswith("error: ")
+    assert len(lines[0]) < 300, lines[0]
+    return lines[0]
+
+
+HUGE, HUGER = "9" * 401, "9" * 5000
+DEEP = 100_000
+
+
+@pytest.mark.parametrize("value", [
+    HUGE, HUGER, "-" + HUGE, "nan", "NaN", "inf", "-inf", "infinity", "1e999", "-1e999",
+    "true", "false", "",
+], ids=["401-digits", "5000-digits", "-401-digits", "nan", "NaN", "inf", "-inf", "infinity",
+        "1e999", "-1e999", "true", "false", "empty"])
+def test_recommend_refuses_signal_values_it_cannot_evaluate(
+        run: Main, root: Path, value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["recommend", "--root", str(root), "--signal", f"psi={value}"]) == 2
+    assert "--signal" in _one_line_error(capsys.readouterr().err)
+
+
+HOSTILE_INPUTS: dict[str, bytes] = {
+    "401-digits": b'[{"signal": "psi", "value": ' + HUGE.encode() + b"}]",
+    "-401-digits": b'[{"signal": "psi", "value": -' + HUGE.encode() + b"}]",
+    "5000-digits": b'[{"signal": "psi", "value": ' + HUGER.encode() + b"}]",
+    "5000-digit-float": b'[{"signal": "psi", "value": ' + HUGER.encode() + b".5}]",
+    "NaN": b'[{"signal": "psi", "value": NaN}]',
+    "Infinity": b'[{"signal": "psi", "value": Infinity}]',
+    "-Infinity": b'[{"signal": "psi", "value": -Infinity}]',
+    "1e999": b'[{"signal": "psi", "value": 1e999}]',
+    "true": b'[{"signal": "psi", "value": true}]',
+    "false": b'[{"signal": "psi", "value": false}]',
+    "deep-list": b"[" * DEEP + b"]" * DEEP,
+    "deep-object": b'{"signals": ' * DEEP + b"[]" + b"}" * DEEP,
+    "deep-labels": b'[{"signal": "psi", "value": 1, "labels": ' + b'{"a": ' * DEEP + b"1"
+                   + b"}" * DEEP + b"}]",
+    "not-utf-8": b'[{"signal": "psi", "value": 0.3, "labels": {"f": "\xff\xfe"}}]',
+    "utf-16": '[{"signal": "psi", "value": 0.3}]'.encode("utf-16"),
+    "empty": b"",
+    "huge-key": b'[{"signal": "psi", "value": 1, "' + b"k" * 100_000 + b'": 1}]',
+}
+
+
+@pytest.mark.parametrize("content", HOSTILE_INPUTS.values(), ids=HOSTILE_INPUTS.keys())
+def test_recommend_refuses_input_files_it_cannot_evaluate(
+        run: Main, root: Path, tmp_path: Path, content: bytes,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "signals.json"
+    path.write_bytes(content)
+    assert run(["recommend", "--root", str(root), "--input", str(path)]) == 2
+    assert "signals.json" in _one_line_error(capsys.readouterr().err)
+
+
+def test_recommend_refuses_hostile_stdin(run: Main, root: Path,
+                                         monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    for content in HOSTILE_INPUTS.values():
+        stdin = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8")
+        monkeypatch.setattr("sys.stdin", stdin)
+        assert run(["recommend", "--root", str(root), "--input", "-"]) == 2
+        assert "stdin" in _one_line_error(capsys.readouterr().err)
+
+
+def _threshold(text: str, value: str) -> bytes:
+    assert '"threshold": 0.25' in text
+    return text.replace('"threshold": 0.25', f'"threshold": {value}', 1).encode()
+
+
+HOSTILE_CATALOGS: dict[str, Callable[[str], bytes]] = {
+    "deep": lambda text: b"[" * DEEP + b"]" * DEEP,
+    "deep-inside": lambda text: text.replace(
+        '"generator"', '"x": ' + "[" * DEEP + "]" * DEEP + ', "generator"', 1).encode(),
+    "5000-digits": lambda text: text.replace(
+        '"generator"', f'"x": {HUGER}, "generator"', 1).encode(),
+    "401-digit-threshold": lambda text: _threshold(text, HUGE),
+    "NaN-threshold": lambda text: _threshold(text, "NaN"),
+    "Infinity-threshold": lambda text: _threshold(text, "-Infinity"),
+    "1e999-threshold": lambda text: _threshold(text, "1e999"),
+    "true-threshold": lambda text: _threshold(text, "true"),
+    "string-threshold": lambda text: _threshold(text, '"0.25"'),
+    "bad-window": lambda text: text.replace('"window": "1d"', '"window": "a day"', 1).encode(),
+    "detectors-not-a-list": lambda text: text.replace(
+        '"detectors": [', '"detectors": 7, "was": [', 1).encode(),
+    "a-list": lambda text: b"[" + text.encode() + b"]",
+    "null": lambda text: b"null",
+    "empty": lambda text: b"",
+    "not-utf-8": lambda text: text.encode().replace(b'"title": "', b'"title": "\xff', 1),
+}
+
+
+@pytest.mark.parametrize("change", HOSTILE_CATALOGS.values(), ids=HOSTILE_CATALOGS.keys())
+def test_recommend_refuses_catalog_files_it_cannot_evaluate(
+        run: Main, published_text: str, tmp_path: Path, change: Callable[[str], bytes],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    text = published_text
+    path = tmp_path / "catalog.json"
+    path.write_bytes(change(text))
+    assert path.read_bytes() != text.encode()
+    assert run(["recommend", "--catalog", str(path), "--signal", "psi=0.3"]) == 2
+    assert "catalog.json" in _one_line_error(capsys.readouterr().err)
