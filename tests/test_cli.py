@@ -116,3 +116,71 @@ def test_rules_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules"]) == 0
     out = capsys.readouterr().out
     assert all(code in out for code in RULES)
+
+
+# --- every command fails in one line, with exit 2 -------------------------------------
+
+
+def _one_line_error(err: str) -> str:
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err[:2000]
+    assert lines[0].startswith("error: ")
+    assert len(lines[0]) < 300, lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), RecursionError("too deep"),
+                                   KeyError("x"), MemoryError()],
+                         ids=lambda e: type(e).__name__)
+def test_an_unexpected_failure_is_exit_two_in_one_line(
+        root: Path, error: Exception, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """1 means "findings" to CI; a crash is not a verdict on the catalog."""
+    def crash(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr("fmcat.cli.load_checked", crash)
+    assert main(["validate", "--root", str(root)]) == 2
+    line = _one_line_error(capsys.readouterr().err)
+    assert type(error).__name__ in line
+
+
+def test_fmcat_debug_shows_the_traceback(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("fmcat.cli.load_checked", crash)
+    monkeypatch.setenv("FMCAT_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        main(["validate", "--root", str(root)])
+
+
+def test_an_unreadable_record_is_exit_two_in_one_line(
+        root: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Simulated by making the read raise PermissionError (we run as root)."""
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name.startswith("FM-0002"):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    for argv in (["validate"], ["codeowners", "--check"], ["review", "due"]):
+        assert main([*argv, "--root", str(root)]) != 1
+        assert "FM-0002" in _one_line_error(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("kind", ["a-directory", "under-a-file", "unwritable"])
+def test_codeowners_output_that_cannot_be_written_is_exit_two(
+        root: Path, tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "a-file").write_text("keep me", encoding="utf-8")
+    target = {"a-directory": tmp_path / "a-folder",
+              "under-a-file": tmp_path / "a-file" / "CODEOWNERS",
+              "unwritable": Path("/proc/self/fmcat-cannot-create-this")}[kind]
+    assert main(["codeowners", "--root", str(root), "--output", str(target)]) == 2
+    assert str(target) in _one_line_error(capsys.readouterr().err)
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "keep me"

@@ -432,3 +432,75 @@ def test_recommend_refuses_catalog_files_it_cannot_evaluate(
     assert path.read_bytes() != text.encode()
     assert run(["recommend", "--catalog", str(path), "--signal", "psi=0.3"]) == 2
     assert "catalog.json" in _one_line_error(capsys.readouterr().err)
+
+
+def test_recommend_turns_an_unexpected_failure_into_exit_two(
+        run: Main, root: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A traceback exits 1, which a deploy gate reads as "nothing matched"."""
+    def crash(*args: object) -> None:
+        raise RuntimeError("something nobody foresaw\nsecond line")
+
+    monkeypatch.setattr("fmcat.recommend.recommend", crash)
+    assert run(["recommend", "--root", str(root), "--signal", "psi=0.3"]) == 2
+    line = _one_line_error(capsys.readouterr().err)
+    assert "RuntimeError: something nobody foresaw" in line
+    assert "FMCAT_DEBUG" in line
+
+
+def test_recommend_reports_an_unreadable_record_in_one_line(
+        run: Main, root: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Simulated here by making the read raise PermissionError (we run as root);
+    test_unreadable_files_as_another_user does it with real permissions."""
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name.startswith("FM-0002"):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert run(["recommend", "--root", str(root), "--signal", "psi=0.3"]) == 2
+    assert "FM-0002" in _one_line_error(capsys.readouterr().err)
+
+
+# --- -o: a path that cannot be written is a one-line usage error ----------------------
+
+
+def _bad_outputs(tmp_path: Path) -> dict[str, Path]:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    (tmp_path / "a-file").write_text("keep me", encoding="utf-8")
+    return {
+        "a-directory": folder,
+        "under-a-file": tmp_path / "a-file" / "out.txt",
+        "deep-under-a-file": tmp_path / "a-file" / "sub" / "out.txt",
+        "unwritable": Path("/proc/self/fmcat-cannot-create-this"),
+    }
+
+
+OUTPUT_COMMANDS = {
+    "export-catalog": ["export", "catalog", "--root", "{root}", "-o"],
+    "export-alerts": ["export", "alerts", "--root", "{root}", "--base-url",
+                      "https://c.example.com/", "-o"],
+    "export-schema": ["export", "schema", "-o"],
+    "drill": ["drill", "FM-0001", "--root", "{root}", "-o"],
+}
+
+
+@pytest.mark.parametrize("kind", ["a-directory", "under-a-file", "deep-under-a-file",
+                                  "unwritable"])
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS.values(), ids=OUTPUT_COMMANDS.keys())
+def test_an_output_path_that_cannot_be_written_is_exit_two(
+        run: Main, root: Path, tmp_path: Path, command: list[str], kind: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    target = _bad_outputs(tmp_path)[kind]
+    if command[1] == "schema" and kind == "a-directory":
+        target = tmp_path / "a-file"  # a folder is what schema wants; a file is not
+    argv = [word.replace("{root}", str(root)) for word in command]
+    assert run([*argv, str(target)]) == 2
+    captured = capsys.readouterr()
+    assert str(target) in _one_line_error(captured.err)
+    assert captured.out == ""
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "keep me"

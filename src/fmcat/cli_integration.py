@@ -17,7 +17,7 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +73,7 @@ def _emit(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         return
     path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    cli.write_output(path, text, "-o")
     print(path.as_posix())
 
 
@@ -366,15 +365,4 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main_integration(argv: Sequence[str] | None = None) -> int:
     """Run one integration command in-process, with `fmcat.cli.main`'s error handling."""
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-        func: Callable[[argparse.Namespace], int] = args.func
-        return func(args)
-    except cli.UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return cli.EXIT_USAGE
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
-    except BrokenPipeError:  # pragma: no cover - `fmcat ... | head`
-        return cli.EXIT_OK
+    return cli.run_command(build_parser(), argv)
