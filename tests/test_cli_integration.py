@@ -504,3 +504,24 @@ def test_an_output_path_that_cannot_be_written_is_exit_two(
     assert str(target) in _one_line_error(captured.err)
     assert captured.out == ""
     assert (tmp_path / "a-file").read_text(encoding="utf-8") == "keep me"
+
+
+# --- metrics.yml: what validate and the build refuse, the exports refuse too ------------
+
+
+def test_exports_refuse_a_catalog_whose_metrics_file_has_errors(
+        run: Main, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (root / "metrics.yml").write_text("window_quarters: 0\ntargets:\n  median_tmie: {}\n",
+                                      encoding="utf-8")
+    assert cli.main(["validate", "--root", str(root)]) == 1
+    capsys.readouterr()
+    for command in (["export", "catalog"], ["export", "alerts"], ["drill", "FM-0001"]):
+        assert run([*command, "--root", str(root)]) == 1
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert "metrics.yml" in captured.err
+        assert "FAILED" in captured.err
+    assert run(["recommend", "--root", str(root), "--signal", "psi=0.3"]) == 2
+    err = capsys.readouterr().err
+    assert "metrics.yml" in err
+    assert "cannot recommend from a catalog with errors" in err

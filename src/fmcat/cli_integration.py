@@ -27,6 +27,7 @@ from . import alerts, cli, drill, export, recommend
 from .catalog import Catalog, kind_of, load_catalog
 from .findings import Severity, did_you_mean, format_text, summarize
 from .model import ANY_RECORD_ID
+from .project import load_checked
 
 SITE_URL_ENV = "FMCAT_SITE_URL"
 """The variable the site build reads for `site_url`; URLs default to the same base."""
@@ -55,9 +56,10 @@ def _valid_catalog(root: Path) -> Catalog | None:
     """The catalog, or None after printing why it cannot be exported.
 
     Exports are published and consumed by machines; a record that failed
-    validation would be missing from them without anyone noticing.
+    validation would be missing from them without anyone noticing. The
+    files checked are those `validate` and the build check (`load_checked`).
     """
-    catalog = load_catalog(root)
+    catalog = load_checked(root)
     errors = [f for f in catalog.findings if f.severity is Severity.ERROR]
     if errors:
         print(format_text(errors), file=sys.stderr)
