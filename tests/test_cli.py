@@ -156,21 +156,19 @@ def test_fmcat_debug_shows_the_traceback(root: Path, monkeypatch: pytest.MonkeyP
         main(["validate", "--root", str(root)])
 
 
-def test_an_unreadable_record_is_exit_two_in_one_line(
+def test_an_unreadable_file_is_exit_two_in_one_line_naming_it(
         root: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    """Simulated by making the read raise PermissionError (we run as root)."""
-    real = Path.read_bytes
+    """An OSError no command handled (simulated: we run as root) names its file."""
+    def unreadable(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(root / "entries" / "FM-0002.md"))
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name.startswith("FM-0002"):
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr("fmcat.cli.load_checked", unreadable)
+    monkeypatch.setattr("fmcat.cli.load_catalog", unreadable)
     for argv in (["validate"], ["codeowners", "--check"], ["review", "due"]):
-        assert main([*argv, "--root", str(root)]) != 1
-        assert "FM-0002" in _one_line_error(capsys.readouterr().err)
+        assert main([*argv, "--root", str(root)]) == 2
+        line = _one_line_error(capsys.readouterr().err)
+        assert line == f"error: {root / 'entries' / 'FM-0002.md'}: Permission denied"
 
 
 @pytest.mark.parametrize("kind", ["a-directory", "under-a-file", "unwritable"])

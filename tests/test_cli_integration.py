@@ -10,7 +10,12 @@ from __future__ import annotations
 import argparse
 import io
 import json
-from collections.abc import Callable, Sequence
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -338,6 +343,12 @@ def _one_line_error(err: str) -> str:
     return lines[0]
 
 
+def _refusal(err: str) -> None:
+    """Findings may come first; the last line says the command refused."""
+    assert "Traceback" not in err
+    assert err.splitlines()[-1].startswith("error: "), err[:2000]
+
+
 HUGE, HUGER = "9" * 401, "9" * 5000
 DEEP = 100_000
 
@@ -448,21 +459,17 @@ def test_recommend_turns_an_unexpected_failure_into_exit_two(
     assert "FMCAT_DEBUG" in line
 
 
-def test_recommend_reports_an_unreadable_record_in_one_line(
+def test_recommend_reports_an_unreadable_file_in_one_line(
         run: Main, root: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    """Simulated here by making the read raise PermissionError (we run as root);
-    test_unreadable_files_as_another_user does it with real permissions."""
-    real = Path.read_bytes
+    """An OSError the loader lets through; simulated, as we run as root
+    (test_unreadable_files_as_another_user does it with real permissions)."""
+    def unreadable(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(root / "entries" / "FM-0002.md"))
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name.startswith("FM-0002"):
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr("fmcat.cli_integration.load_checked", unreadable)
     assert run(["recommend", "--root", str(root), "--signal", "psi=0.3"]) == 2
-    assert "FM-0002" in _one_line_error(capsys.readouterr().err)
+    assert "FM-0002.md: Permission denied" in _one_line_error(capsys.readouterr().err)
 
 
 # --- -o: a path that cannot be written is a one-line usage error ----------------------
@@ -525,3 +532,84 @@ def test_exports_refuse_a_catalog_whose_metrics_file_has_errors(
     err = capsys.readouterr().err
     assert "metrics.yml" in err
     assert "cannot recommend from a catalog with errors" in err
+
+
+# --- real permissions: the commands run as `nobody` ------------------------------------
+# We run as root, for whom chmod 000 changes nothing; `setpriv` runs fmcat as
+# nobody, for whom the same file is really unreadable.
+
+SETPRIV = shutil.which("setpriv")
+
+
+@pytest.fixture
+def shared(tmp_path: Path) -> Iterator[Path]:
+    """A folder `nobody` can enter (pytest's own are root's alone), with a catalog."""
+    if os.geteuid() != 0 or SETPRIV is None:
+        pytest.skip("needs root and setpriv to run a command as another user")
+    folder = Path(tempfile.mkdtemp(prefix="fmcat-as-nobody-"))
+    folder.chmod(0o755)
+    shutil.copytree(FIXTURE, folder / "catalog")
+    (folder / "catalog.json").write_text(api_files(load_catalog(FIXTURE))["api/catalog.json"],
+                                         encoding="utf-8")
+    (folder / "signals.json").write_text('[{"signal": "psi", "value": 0.3}]',
+                                         encoding="utf-8")
+    yield folder
+    shutil.rmtree(folder)
+
+
+def as_nobody(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    assert SETPRIV is not None
+    return subprocess.run(
+        [SETPRIV, "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable,
+         "-c", "import sys; from fmcat.cli import main; sys.exit(main(sys.argv[1:]))", *argv],
+        cwd=cwd, env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "LC_ALL": "C.UTF-8",
+                      "SOURCE_DATE_EPOCH": os.environ["SOURCE_DATE_EPOCH"]},
+        capture_output=True, text=True, check=False, timeout=120)
+
+
+def test_the_commands_run_as_nobody(shared: Path) -> None:
+    result = as_nobody(["recommend", "--catalog", "catalog.json", "--input", "signals.json"],
+                       shared)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("locked", "argv"), [
+    ("catalog.json", ["recommend", "--catalog", "catalog.json", "--input", "signals.json"]),
+    ("signals.json", ["recommend", "--catalog", "catalog.json", "--input", "signals.json"]),
+    ("catalog/entries/FM-0002-prior-shift.md",
+     ["recommend", "--root", "catalog", "--signal", "psi=0.3"]),
+    ("catalog/entries/FM-0002-prior-shift.md",
+     ["recommend", "--catalog", "catalog", "--signal", "psi=0.3"]),
+    ("catalog/entries", ["recommend", "--root", "catalog", "--signal", "psi=0.3"]),
+    ("catalog/metrics.yml", ["recommend", "--root", "catalog", "--signal", "psi=0.3"]),
+    ("catalog/entries/FM-0002-prior-shift.md", ["export", "catalog", "--root", "catalog"]),
+    ("catalog/entries/FM-0002-prior-shift.md", ["drill", "FM-0001", "--root", "catalog"]),
+], ids=["catalog.json", "signals", "record-root", "record-catalog", "entries-folder",
+        "metrics.yml", "export-record", "drill-record"])
+def test_unreadable_files_as_another_user(shared: Path, locked: str, argv: list[str]) -> None:
+    path = shared / locked
+    if not path.exists():
+        path.write_text("window_quarters: 4\n", encoding="utf-8")
+    path.chmod(0)
+    result = as_nobody(argv, shared)
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert result.stdout == ""
+    if locked.endswith(".json"):
+        assert locked in _one_line_error(result.stderr)
+    else:  # the loader may report it as a finding, listed before the refusal
+        _refusal(result.stderr)
+
+
+def test_an_output_folder_nobody_may_write_to_is_exit_two(shared: Path) -> None:
+    locked = shared / "locked"
+    locked.mkdir(mode=0o755)  # root's: nobody may not create files in it
+    for argv in (["export", "catalog", "--root", "catalog"], ["export", "schema"],
+                 ["drill", "FM-0001", "--root", "catalog"],
+                 ["export", "alerts", "--root", "catalog", "--base-url", "https://c.example/"]):
+        result = as_nobody([*argv, "-o", "locked/out/file.txt"], shared)
+        assert result.returncode == 2, (argv, result.stderr)
+        assert "locked/out" in _one_line_error(result.stderr)
+    result = as_nobody(["codeowners", "--root", "catalog", "--output", "locked/CODEOWNERS"],
+                       shared)
+    assert result.returncode == 2, result.stderr
+    assert "Permission denied" in _one_line_error(result.stderr)
