@@ -289,6 +289,7 @@ exit codes:
   0  at least one failure mode matched
   1  nothing matched
   2  usage error, unreadable input, or a catalog that cannot be evaluated
+  a deploy gate must treat any other code (killed, not installed) as 2
 """
 
 
