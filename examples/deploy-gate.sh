@@ -15,7 +15,10 @@
 # Exit 1: blocked; the matching failure modes, owners and mitigation links
 #         are printed.
 # Exit 2: the gate could not decide (catalog unreachable or unreadable,
-#         bad signals file); it fails closed.
+#         bad signals file, fmcat or python missing or killed, a result that
+#         is not the documented JSON); it fails closed. Only a clean exit 0
+#         or 1 of `fmcat recommend` whose JSON output agrees with it lets a
+#         deploy through.
 #
 # FMCAT_BLOCK_SEVERITIES (default "critical") is a comma-separated list of the
 # failure-mode severities that block, e.g. "critical,high".
@@ -48,39 +51,76 @@ fi
 status=0
 fmcat recommend --catalog "$catalog" --input "$signals" --format json \
   > "$workdir/result.json" || status=$?
-case $status in
-  0) ;;
-  1)
-    echo "deploy gate: no failure mode matches the observed signals"
-    exit 0
-    ;;
-  *)
-    echo "deploy gate: fmcat recommend could not evaluate (exit $status); failing closed" >&2
-    exit 2
-    ;;
-esac
+# 0: something matched, 1: nothing matched. Anything else (2 bad input,
+# 126/127 fmcat missing, 128+N killed by a signal) means no decision.
+if [[ $status -ne 0 && $status -ne 1 ]]; then
+  echo "deploy gate: fmcat recommend could not evaluate (exit $status); failing closed" >&2
+  exit 2
+fi
 
-# The JSON output is documented (version 1.0): matches[] with id, title,
-# severity, status, mitigation_url, fired[] and playbooks[].
-"$python" - "$workdir/result.json" "$block" <<'PY'
+# The JSON output is documented (version 1.x): matched, matches[] with id,
+# title, severity, status, mitigation_url, fired[] and playbooks[]. It is
+# checked against the exit status too: a Python traceback also exits 1, and
+# must not read as "nothing matched".
+verdict=0
+"$python" - "$workdir/result.json" "$status" "$block" <<'PY' || verdict=$?
 import json
 import sys
 
-result = json.load(open(sys.argv[1], encoding="utf-8"))
-blocking = {s.strip() for s in sys.argv[2].split(",") if s.strip()}
-blocked = False
-for match in result["matches"]:
-    stop = match["severity"] in blocking
-    blocked |= stop
-    verdict = "BLOCK" if stop else "warn "
-    fired = "; ".join(f"{f['signal']} {f['op']} {f['threshold']:g}" for f in match["fired"])
-    print(f"{verdict} {match['id']} {match['title']} [{match['severity']}]: {fired}")
-    print(f"      mitigation: {match['mitigation_url']}")
-    for playbook in match["playbooks"][:1]:
-        print(f"      first playbook: {playbook['id']} {playbook['title']}, "
-              f"owner {playbook['owner']}")
-if result["unknown_signals"]:
-    print("note: unknown signals (typo?): " + ", ".join(result["unknown_signals"]))
-print("deploy gate: " + ("BLOCKED" if blocked else "passed with warnings"))
+
+def fail(why):
+    print(f"deploy gate: {why}; failing closed", file=sys.stderr)
+    sys.exit(2)
+
+
+def shown(value):
+    """Catalog text as one line: no control characters from a record reach the log."""
+    return "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in str(value))
+
+
+path, status = sys.argv[1], int(sys.argv[2])
+blocking = {s.strip() for s in sys.argv[3].split(",") if s.strip()}
+if not blocking:
+    fail("FMCAT_BLOCK_SEVERITIES names no severity")
+try:
+    with open(path, encoding="utf-8") as handle:
+        result = json.load(handle)
+    version, matched, matches = result["version"], result["matched"], result["matches"]
+    if not (isinstance(version, str) and version.split(".")[0] == "1"):
+        raise ValueError(f"result version {version!r} is not 1.x")
+    if not isinstance(matches, list) or matched is not bool(matches):
+        raise ValueError("'matched' and 'matches' disagree")
+    if matched is not (status == 0):
+        raise ValueError(f"exit {status} and matched={matched} disagree")
+    lines, blocked = [], False
+    for match in matches:
+        stop = match["severity"] in blocking
+        blocked |= stop
+        verdict = "BLOCK" if stop else "warn "
+        fired = "; ".join(f"{f['signal']} {f['op']} {float(f['threshold']):g}"
+                          for f in match["fired"])
+        lines.append(f"{verdict} {match['id']} {match['title']} [{match['severity']}]: {fired}")
+        lines.append(f"      mitigation: {match['mitigation_url']}")
+        for playbook in match["playbooks"][:1]:
+            lines.append(f"      first playbook: {playbook['id']} {playbook['title']}, "
+                         f"owner {playbook['owner']}")
+    unknown = result["unknown_signals"]
+    if unknown:
+        lines.append("note: unknown signals (typo?): " + ", ".join(map(str, unknown)))
+except Exception as exc:  # any surprise in the result is a reason to stop, not to pass
+    fail(f"cannot read the result of fmcat recommend ({type(exc).__name__}: {exc})")
+if not matches:
+    lines.append("deploy gate: no failure mode matches the observed signals")
+else:
+    lines.append("deploy gate: " + ("BLOCKED" if blocked else "passed with warnings"))
+print("\n".join(map(shown, lines)))
 sys.exit(1 if blocked else 0)
 PY
+case $verdict in
+  0 | 1) exit "$verdict" ;;
+  2) exit 2 ;; # the check said why
+  *)
+    echo "deploy gate: could not check the result (exit $verdict); failing closed" >&2
+    exit 2
+    ;;
+esac

@@ -307,3 +307,69 @@ def test_new_says_how_to_update_codeowners_when_it_cannot(
     captured = capsys.readouterr()
     assert captured.out.startswith("entries/FM-0100-owned-later.md")
     assert f"run `fmcat codeowners --root {root}`" in captured.err
+
+
+# --- every command fails in one line, with exit 2 -------------------------------------
+
+
+def _one_line_error(err: str) -> str:
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err[:2000]
+    assert lines[0].startswith("error: ")
+    assert len(lines[0]) < 300, lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), RecursionError("too deep"),
+                                   KeyError("x"), MemoryError()],
+                         ids=lambda e: type(e).__name__)
+def test_an_unexpected_failure_is_exit_two_in_one_line(
+        root: Path, error: Exception, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """1 means "findings" to CI; a crash is not a verdict on the catalog."""
+    def crash(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr("fmcat.cli.load_checked", crash)
+    assert main(["validate", "--root", str(root)]) == 2
+    line = _one_line_error(capsys.readouterr().err)
+    assert type(error).__name__ in line
+
+
+def test_fmcat_debug_shows_the_traceback(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("fmcat.cli.load_checked", crash)
+    monkeypatch.setenv("FMCAT_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        main(["validate", "--root", str(root)])
+
+
+def test_an_unreadable_file_is_exit_two_in_one_line_naming_it(
+        root: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An OSError no command handled (simulated: we run as root) names its file."""
+    def unreadable(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(root / "entries" / "FM-0002.md"))
+
+    monkeypatch.setattr("fmcat.cli.load_checked", unreadable)
+    monkeypatch.setattr("fmcat.cli.load_catalog", unreadable)
+    for argv in (["validate"], ["codeowners", "--check"], ["review", "due"]):
+        assert main([*argv, "--root", str(root)]) == 2
+        line = _one_line_error(capsys.readouterr().err)
+        assert line == f"error: {root / 'entries' / 'FM-0002.md'}: Permission denied"
+
+
+@pytest.mark.parametrize("kind", ["a-directory", "under-a-file", "unwritable"])
+def test_codeowners_output_that_cannot_be_written_is_exit_two(
+        root: Path, tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "a-file").write_text("keep me", encoding="utf-8")
+    target = {"a-directory": tmp_path / "a-folder",
+              "under-a-file": tmp_path / "a-file" / "CODEOWNERS",
+              "unwritable": Path("/proc/self/fmcat-cannot-create-this")}[kind]
+    assert main(["codeowners", "--root", str(root), "--output", str(target)]) == 2
+    assert str(target) in _one_line_error(capsys.readouterr().err)
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "keep me"

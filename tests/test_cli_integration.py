@@ -10,7 +10,12 @@ from __future__ import annotations
 import argparse
 import io
 import json
-from collections.abc import Callable, Sequence
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -20,6 +25,8 @@ from fmcat import cli
 from fmcat.catalog import load_catalog
 from fmcat.cli_integration import add_commands, main_integration
 from fmcat.export import api_files, json_schemas, write_api_files
+
+from .conftest import FIXTURE
 
 Main = Callable[[Sequence[str] | None], int]
 
@@ -52,6 +59,12 @@ def published(root: Path, tmp_path: Path) -> Path:
     site = tmp_path / "site"
     write_api_files(load_catalog(root), site)
     return site
+
+
+@pytest.fixture(scope="module")
+def published_text() -> str:
+    """The fixture catalog's api/catalog.json, built once for tests that only read it."""
+    return api_files(load_catalog(FIXTURE))["api/catalog.json"]
 
 
 def _break(root: Path) -> None:
@@ -236,7 +249,7 @@ def test_recommend_rejects_bad_input_files(run: Main, root: Path, tmp_path: Path
     path = tmp_path / "signals.json"
     path.write_text('[{"signal": "psi", "value": "0.3"}]')
     assert run(["recommend", "--root", str(root), "--input", str(path)]) == 2
-    assert "value: expected a number" in capsys.readouterr().err
+    assert "value: expected a finite number" in capsys.readouterr().err
 
 
 def test_recommend_help_documents_exit_codes(run: Main,
@@ -315,3 +328,293 @@ def test_link_usage_errors(run: Main, tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.chdir(tmp_path)
     assert run(argv) == 2
     assert message in capsys.readouterr().err
+
+
+# --- fail closed: anything recommend cannot fully evaluate is exit 2, in one line ---------
+
+
+def _one_line_error(err: str) -> str:
+    """The whole of stderr: one short `error:` line, never a traceback."""
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err[:2000]
+    assert lines[0].startswith("error: ")
+    assert len(lines[0]) < 300, lines[0]
+    return lines[0]
+
+
+def _refusal(err: str) -> None:
+    """Findings may come first; the last line says the command refused."""
+    assert "Traceback" not in err
+    assert err.splitlines()[-1].startswith("error: "), err[:2000]
+
+
+HUGE, HUGER = "9" * 401, "9" * 5000
+DEEP = 100_000
+
+
+@pytest.mark.parametrize("value", [
+    HUGE, HUGER, "-" + HUGE, "nan", "NaN", "inf", "-inf", "infinity", "1e999", "-1e999",
+    "true", "false", "",
+], ids=["401-digits", "5000-digits", "-401-digits", "nan", "NaN", "inf", "-inf", "infinity",
+        "1e999", "-1e999", "true", "false", "empty"])
+def test_recommend_refuses_signal_values_it_cannot_evaluate(
+        run: Main, root: Path, value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["recommend", "--root", str(root), "--signal", f"psi={value}"]) == 2
+    assert "--signal" in _one_line_error(capsys.readouterr().err)
+
+
+HOSTILE_INPUTS: dict[str, bytes] = {
+    "401-digits": b'[{"signal": "psi", "value": ' + HUGE.encode() + b"}]",
+    "-401-digits": b'[{"signal": "psi", "value": -' + HUGE.encode() + b"}]",
+    "5000-digits": b'[{"signal": "psi", "value": ' + HUGER.encode() + b"}]",
+    "5000-digit-float": b'[{"signal": "psi", "value": ' + HUGER.encode() + b".5}]",
+    "NaN": b'[{"signal": "psi", "value": NaN}]',
+    "Infinity": b'[{"signal": "psi", "value": Infinity}]',
+    "-Infinity": b'[{"signal": "psi", "value": -Infinity}]',
+    "1e999": b'[{"signal": "psi", "value": 1e999}]',
+    "true": b'[{"signal": "psi", "value": true}]',
+    "false": b'[{"signal": "psi", "value": false}]',
+    "deep-list": b"[" * DEEP + b"]" * DEEP,
+    "deep-object": b'{"signals": ' * DEEP + b"[]" + b"}" * DEEP,
+    "deep-labels": b'[{"signal": "psi", "value": 1, "labels": ' + b'{"a": ' * DEEP + b"1"
+                   + b"}" * DEEP + b"}]",
+    "not-utf-8": b'[{"signal": "psi", "value": 0.3, "labels": {"f": "\xff\xfe"}}]',
+    "utf-16": '[{"signal": "psi", "value": 0.3}]'.encode("utf-16"),
+    "empty": b"",
+    "huge-key": b'[{"signal": "psi", "value": 1, "' + b"k" * 100_000 + b'": 1}]',
+}
+
+
+@pytest.mark.parametrize("content", HOSTILE_INPUTS.values(), ids=HOSTILE_INPUTS.keys())
+def test_recommend_refuses_input_files_it_cannot_evaluate(
+        run: Main, root: Path, tmp_path: Path, content: bytes,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "signals.json"
+    path.write_bytes(content)
+    assert run(["recommend", "--root", str(root), "--input", str(path)]) == 2
+    assert "signals.json" in _one_line_error(capsys.readouterr().err)
+
+
+def test_recommend_refuses_hostile_stdin(run: Main, root: Path,
+                                         monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    for content in HOSTILE_INPUTS.values():
+        stdin = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8")
+        monkeypatch.setattr("sys.stdin", stdin)
+        assert run(["recommend", "--root", str(root), "--input", "-"]) == 2
+        assert "stdin" in _one_line_error(capsys.readouterr().err)
+
+
+def _threshold(text: str, value: str) -> bytes:
+    assert '"threshold": 0.25' in text
+    return text.replace('"threshold": 0.25', f'"threshold": {value}', 1).encode()
+
+
+HOSTILE_CATALOGS: dict[str, Callable[[str], bytes]] = {
+    "deep": lambda text: b"[" * DEEP + b"]" * DEEP,
+    "deep-inside": lambda text: text.replace(
+        '"generator"', '"x": ' + "[" * DEEP + "]" * DEEP + ', "generator"', 1).encode(),
+    "5000-digits": lambda text: text.replace(
+        '"generator"', f'"x": {HUGER}, "generator"', 1).encode(),
+    "401-digit-threshold": lambda text: _threshold(text, HUGE),
+    "NaN-threshold": lambda text: _threshold(text, "NaN"),
+    "Infinity-threshold": lambda text: _threshold(text, "-Infinity"),
+    "1e999-threshold": lambda text: _threshold(text, "1e999"),
+    "true-threshold": lambda text: _threshold(text, "true"),
+    "string-threshold": lambda text: _threshold(text, '"0.25"'),
+    "bad-window": lambda text: text.replace('"window": "1d"', '"window": "a day"', 1).encode(),
+    "detectors-not-a-list": lambda text: text.replace(
+        '"detectors": [', '"detectors": 7, "was": [', 1).encode(),
+    "a-list": lambda text: b"[" + text.encode() + b"]",
+    "null": lambda text: b"null",
+    "empty": lambda text: b"",
+    "not-utf-8": lambda text: text.encode().replace(b'"title": "', b'"title": "\xff', 1),
+}
+
+
+@pytest.mark.parametrize("change", HOSTILE_CATALOGS.values(), ids=HOSTILE_CATALOGS.keys())
+def test_recommend_refuses_catalog_files_it_cannot_evaluate(
+        run: Main, published_text: str, tmp_path: Path, change: Callable[[str], bytes],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    text = published_text
+    path = tmp_path / "catalog.json"
+    path.write_bytes(change(text))
+    assert path.read_bytes() != text.encode()
+    assert run(["recommend", "--catalog", str(path), "--signal", "psi=0.3"]) == 2
+    assert "catalog.json" in _one_line_error(capsys.readouterr().err)
+
+
+def test_recommend_turns_an_unexpected_failure_into_exit_two(
+        run: Main, root: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A traceback exits 1, which a deploy gate reads as "nothing matched"."""
+    def crash(*args: object) -> None:
+        raise RuntimeError("something nobody foresaw\nsecond line")
+
+    monkeypatch.setattr("fmcat.recommend.recommend", crash)
+    assert run(["recommend", "--root", str(root), "--signal", "psi=0.3"]) == 2
+    line = _one_line_error(capsys.readouterr().err)
+    assert "RuntimeError: something nobody foresaw" in line
+    assert "FMCAT_DEBUG" in line
+
+
+def test_recommend_reports_an_unreadable_file_in_one_line(
+        run: Main, root: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An OSError the loader lets through; simulated, as we run as root
+    (test_unreadable_files_as_another_user does it with real permissions)."""
+    def unreadable(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(root / "entries" / "FM-0002.md"))
+
+    monkeypatch.setattr("fmcat.cli_integration.load_checked", unreadable)
+    assert run(["recommend", "--root", str(root), "--signal", "psi=0.3"]) == 2
+    assert "FM-0002.md: Permission denied" in _one_line_error(capsys.readouterr().err)
+
+
+# --- -o: a path that cannot be written is a one-line usage error ----------------------
+
+
+def _bad_outputs(tmp_path: Path) -> dict[str, Path]:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    (tmp_path / "a-file").write_text("keep me", encoding="utf-8")
+    return {
+        "a-directory": folder,
+        "under-a-file": tmp_path / "a-file" / "out.txt",
+        "deep-under-a-file": tmp_path / "a-file" / "sub" / "out.txt",
+        "unwritable": Path("/proc/self/fmcat-cannot-create-this"),
+    }
+
+
+OUTPUT_COMMANDS = {
+    "export-catalog": ["export", "catalog", "--root", "{root}", "-o"],
+    "export-alerts": ["export", "alerts", "--root", "{root}", "--base-url",
+                      "https://c.example.com/", "-o"],
+    "export-schema": ["export", "schema", "-o"],
+    "drill": ["drill", "FM-0001", "--root", "{root}", "-o"],
+}
+
+
+@pytest.mark.parametrize("kind", ["a-directory", "under-a-file", "deep-under-a-file",
+                                  "unwritable"])
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS.values(), ids=OUTPUT_COMMANDS.keys())
+def test_an_output_path_that_cannot_be_written_is_exit_two(
+        run: Main, root: Path, tmp_path: Path, command: list[str], kind: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    target = _bad_outputs(tmp_path)[kind]
+    if command[1] == "schema" and kind == "a-directory":
+        target = tmp_path / "a-file"  # a folder is what schema wants; a file is not
+    argv = [word.replace("{root}", str(root)) for word in command]
+    assert run([*argv, str(target)]) == 2
+    captured = capsys.readouterr()
+    assert str(target) in _one_line_error(captured.err)
+    assert captured.out == ""
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "keep me"
+
+
+# --- metrics.yml: what validate and the build refuse, the exports refuse too ------------
+
+
+def test_exports_refuse_a_catalog_whose_metrics_file_has_errors(
+        run: Main, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (root / "metrics.yml").write_text("window_quarters: 0\ntargets:\n  median_tmie: {}\n",
+                                      encoding="utf-8")
+    assert cli.main(["validate", "--root", str(root)]) == 1
+    capsys.readouterr()
+    for command in (["export", "catalog"], ["export", "alerts"], ["drill", "FM-0001"]):
+        assert run([*command, "--root", str(root)]) == 1
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert "metrics.yml" in captured.err
+        assert "FAILED" in captured.err
+    assert run(["recommend", "--root", str(root), "--signal", "psi=0.3"]) == 2
+    err = capsys.readouterr().err
+    assert "metrics.yml" in err
+    assert "cannot recommend from a catalog with errors" in err
+
+
+# --- real permissions: the commands run as `nobody` ------------------------------------
+# We run as root, for whom chmod 000 changes nothing; `setpriv` runs fmcat as
+# nobody, for whom the same file is really unreadable.
+
+SETPRIV = shutil.which("setpriv")
+
+
+@pytest.fixture
+def shared(tmp_path: Path) -> Iterator[Path]:
+    """A folder `nobody` can enter (pytest's own are root's alone), with a catalog."""
+    if os.geteuid() != 0 or SETPRIV is None:
+        pytest.skip("needs root and setpriv to run a command as another user")
+    folder = Path(tempfile.mkdtemp(prefix="fmcat-as-nobody-"))
+    folder.chmod(0o755)
+    shutil.copytree(FIXTURE, folder / "catalog")
+    (folder / "catalog.json").write_text(api_files(load_catalog(FIXTURE))["api/catalog.json"],
+                                         encoding="utf-8")
+    (folder / "signals.json").write_text('[{"signal": "psi", "value": 0.3}]',
+                                         encoding="utf-8")
+    yield folder
+    shutil.rmtree(folder)
+
+
+def as_nobody(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    assert SETPRIV is not None
+    return subprocess.run(
+        [SETPRIV, "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable,
+         "-c", "import sys; from fmcat.cli import main; sys.exit(main(sys.argv[1:]))", *argv],
+        cwd=cwd, env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "LC_ALL": "C.UTF-8",
+                      "SOURCE_DATE_EPOCH": os.environ["SOURCE_DATE_EPOCH"]},
+        capture_output=True, text=True, check=False, timeout=120)
+
+
+def test_the_commands_run_as_nobody(shared: Path) -> None:
+    result = as_nobody(["recommend", "--catalog", "catalog.json", "--input", "signals.json"],
+                       shared)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("locked", "argv"), [
+    ("catalog.json", ["recommend", "--catalog", "catalog.json", "--input", "signals.json"]),
+    ("signals.json", ["recommend", "--catalog", "catalog.json", "--input", "signals.json"]),
+    ("catalog/entries/FM-0002-prior-shift.md",
+     ["recommend", "--root", "catalog", "--signal", "psi=0.3"]),
+    ("catalog/entries/FM-0002-prior-shift.md",
+     ["recommend", "--catalog", "catalog", "--signal", "psi=0.3"]),
+    ("catalog/entries", ["recommend", "--root", "catalog", "--signal", "psi=0.3"]),
+    ("catalog/metrics.yml", ["recommend", "--root", "catalog", "--signal", "psi=0.3"]),
+    ("catalog/entries/FM-0002-prior-shift.md", ["export", "catalog", "--root", "catalog"]),
+    ("catalog/entries/FM-0002-prior-shift.md", ["drill", "FM-0001", "--root", "catalog"]),
+], ids=["catalog.json", "signals", "record-root", "record-catalog", "entries-folder",
+        "metrics.yml", "export-record", "drill-record"])
+def test_unreadable_files_as_another_user(shared: Path, locked: str, argv: list[str]) -> None:
+    path = shared / locked
+    if not path.exists():
+        path.write_text("window_quarters: 4\n", encoding="utf-8")
+    path.chmod(0)
+    result = as_nobody(argv, shared)
+    assert result.stdout == ""
+    if locked.endswith(".json"):
+        assert result.returncode == 2, (result.returncode, result.stderr)
+        assert locked in _one_line_error(result.stderr)
+    elif argv[0] == "recommend":  # a gate: a catalog it cannot read in full is exit 2
+        assert result.returncode == 2, (result.returncode, result.stderr)
+        assert "FMC074" in result.stderr
+        _refusal(result.stderr)
+    else:  # export and drill: an unreadable record is a finding (FMC074), exit 1
+        assert result.returncode == 1, (result.returncode, result.stderr)
+        assert "FMC074" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_output_folder_nobody_may_write_to_is_exit_two(shared: Path) -> None:
+    locked = shared / "locked"
+    locked.mkdir(mode=0o755)  # root's: nobody may not create files in it
+    for argv in (["export", "catalog", "--root", "catalog"], ["export", "schema"],
+                 ["drill", "FM-0001", "--root", "catalog"],
+                 ["export", "alerts", "--root", "catalog", "--base-url", "https://c.example/"]):
+        result = as_nobody([*argv, "-o", "locked/out/file.txt"], shared)
+        assert result.returncode == 2, (argv, result.stderr)
+        assert "locked/out" in _one_line_error(result.stderr)
+    result = as_nobody(["codeowners", "--root", "catalog", "--output", "locked/CODEOWNERS"],
+                       shared)
+    assert result.returncode == 2, result.stderr
+    assert "Permission denied" in _one_line_error(result.stderr)

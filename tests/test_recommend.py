@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from fmcat.recommend import (
     as_data,
     knowledge_from_catalog,
     knowledge_from_document,
+    parse_json,
     parse_observations,
     parse_signal_option,
     recommend,
@@ -226,7 +228,7 @@ def test_a_newer_minor_version_with_extra_fields_still_reads(
     (lambda d: d.update(schema_version="2.0"), "schema_version '2.0' is not supported"),
     (lambda d: d.pop("taxonomy"), "taxonomy: missing"),
     (lambda d: d["failure_modes"][0]["detectors"][0].update(threshold="high"),
-     r"failure_modes\[0\].detectors\[0\].threshold: expected a number"),
+     r"failure_modes\[0\].detectors\[0\].threshold: expected a finite number"),
     (lambda d: d["failure_modes"][0]["detectors"][0].update(op="=="),
      r"failure_modes\[0\].detectors\[0\].op: '==' is not one of"),
     (lambda d: d.update(playbooks={}), "playbooks: expected a list of objects"),
@@ -252,9 +254,9 @@ def test_observations_from_json_and_options() -> None:
 @pytest.mark.parametrize(("data", "message"), [
     ({"psi": 0.3}, "expected a list"),
     (["psi"], r"input\[0\]: expected an object"),
-    ([{"signal": "psi"}], r"input\[0\].value: expected a number"),
-    ([{"signal": "psi", "value": True}], r"input\[0\].value: expected a number"),
-    ([{"signal": "psi", "value": "0.3"}], r"input\[0\].value: expected a number"),
+    ([{"signal": "psi"}], r"input\[0\].value: expected a finite number"),
+    ([{"signal": "psi", "value": True}], r"input\[0\].value: expected a finite number"),
+    ([{"signal": "psi", "value": "0.3"}], r"input\[0\].value: expected a finite number"),
     ([{"signal": "", "value": 1}], r"input\[0\].signal"),
     ([{"signal": "psi", "value": 1, "label": {}}], "unknown key"),
     ([{"signal": "psi", "value": 1, "labels": {"k": 1}}], "labels: expected an object"),
@@ -269,3 +271,99 @@ def test_bad_observations_are_rejected(data: Any, message: str) -> None:
 def test_bad_signal_options_are_rejected(text: str) -> None:
     with pytest.raises(InputError, match="--signal"):
         parse_signal_option(text)
+
+
+# --- fail closed: input recommend cannot fully evaluate is refused, never skipped -------
+
+DEEP = 100_000
+
+
+@pytest.mark.parametrize("text", [
+    "[" * DEEP + "]" * DEEP,
+    '{"a": ' * DEEP + "1" + "}" * DEEP,
+    '[{"signal": "psi", "value": ' + "9" * 5000 + "}]",
+    '[{"signal": "psi", "value": NaN}]',
+    '[{"signal": "psi", "value": Infinity}]',
+    '[{"signal": "psi", "value": -Infinity}]',
+    "",
+    "[1,]",
+], ids=["deep-list", "deep-object", "5000-digits", "NaN", "Infinity", "-Infinity", "empty",
+        "trailing-comma"])
+def test_json_python_cannot_or_should_not_read_is_an_input_error(text: str) -> None:
+    with pytest.raises(InputError, match=r"^signals\.json: ") as caught:
+        parse_json(text, "signals.json")
+    assert "\n" not in str(caught.value)
+    assert len(str(caught.value)) < 200
+
+
+def test_json_parsing_keeps_ordinary_numbers() -> None:
+    assert parse_json('{"a": [1, -2, 0.5, 1e3, ' + "9" * 300 + "]}", "x") == {
+        "a": [1, -2, 0.5, 1000.0, int("9" * 300)]}
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**400), float("inf"), float("-inf")])
+def test_values_out_of_the_float_range_are_input_errors(value: float) -> None:
+    with pytest.raises(InputError, match=r"input\[0\].value: .*finite number"):
+        parse_observations([{"signal": "psi", "value": value}])
+
+
+@pytest.mark.parametrize("text", ["psi=" + "9" * 401, "psi=" + "9" * 5000, "psi=-inf",
+                                  "psi=1e999", "psi=true", "psi=0x10"])
+def test_bad_signal_values_are_refused_in_one_short_line(text: str) -> None:
+    with pytest.raises(InputError, match="--signal") as caught:
+        parse_signal_option(text)
+    assert len(str(caught.value)) < 200
+
+
+@pytest.mark.parametrize("threshold", [10**400, float("nan"), float("inf"), float("-inf")])
+def test_a_threshold_that_is_not_a_finite_number_is_refused(
+        fixture_document: dict[str, Any], threshold: float) -> None:
+    # A NaN threshold never fires: the gate would read "nothing matched".
+    changed = copy.deepcopy(fixture_document)
+    changed["failure_modes"][0]["detectors"][0]["threshold"] = threshold
+    with pytest.raises(DocumentError, match=r"failure_modes\[0\].detectors\[0\].threshold"):
+        knowledge_from_document(changed)
+
+
+WRONG_VALUES: list[Any] = [None, True, 10**400, float("nan"), "", [], {}, [{}], ["x"]]
+
+
+def _paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON document, deepest last."""
+    found = [path] if path else []
+    children: Iterable[tuple[Any, Any]] = (
+        node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list)
+        else ())
+    for key, child in children:
+        found.extend(_paths(child, (*path, key)))
+    return found
+
+
+def test_a_document_of_the_wrong_shape_at_any_depth_is_refused_or_read(
+        fixture_document: dict[str, Any]) -> None:
+    """Whatever is replaced, anywhere, the reader says what is wrong or reads it:
+    no other exception escapes, and what it reads can be evaluated and shown."""
+    document = copy.deepcopy(fixture_document)
+    paths = [path for path in _paths(document) if path[0] != "incidents"]  # never read
+    assert len(paths) > 300
+    observations = [Observation(s, v) for s in ("psi", "positive_rate") for v in (0.0, 1.0)]
+    for path in paths:
+        parent = document
+        for key in path[:-1]:
+            parent = parent[key]
+        original = parent[path[-1]]
+        for wrong in WRONG_VALUES:
+            parent[path[-1]] = wrong
+            try:
+                knowledge = knowledge_from_document(document)
+            except DocumentError as exc:
+                assert "\n" not in str(exc), path
+                assert len(str(exc)) < 300, (path, wrong)
+                continue
+            result = recommend(knowledge, observations)
+            render_json(result)
+            render_text(result)
+        parent[path[-1]] = original
+    for top in (None, [], "x", 1, [document]):
+        with pytest.raises(DocumentError):
+            knowledge_from_document(top)  # type: ignore[arg-type]

@@ -2,12 +2,16 @@
 
 `main(argv)` returns an exit code instead of exiting, so tests drive it
 in-process. Exit codes: 0 clean, 1 findings (or nothing matched), 2 usage
-error. A user mistake never produces a traceback.
+error or anything else that kept the command from finishing. A user
+mistake never produces a traceback, and neither does a bug: Python exits 1
+on an uncaught exception, which CI reads as "findings" and a deploy gate as
+"nothing matched". Set FMCAT_DEBUG=1 to see the traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -34,6 +38,9 @@ from .project import load_checked
 from .scaffold import NEW_KINDS, ScaffoldError, create_record
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+DEBUG_ENV = "FMCAT_DEBUG"
+"""Set (to anything) to let an unexpected exception through with its traceback."""
 
 
 class UsageError(Exception):
@@ -63,6 +70,24 @@ def _root(value: str | None) -> Path:
         raise UsageError(f"{root.resolve()} has no taxonomy.yml: run fmcat from a catalog "
                          "folder or pass --root DIR")
     return root
+
+
+def write_output(path: Path, text: str, option: str = "") -> None:
+    """Write a command's output file, or raise a UsageError saying why it cannot.
+
+    Missing folders are created. `option` names the flag the path came from.
+    """
+    named = f"{option} {path}" if option else str(path)
+    try:
+        if path.is_dir():
+            raise UsageError(f"{named}: is a folder; give a file name")
+        blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        if blocking is not None:
+            raise UsageError(f"{named}: {blocking} is a file, not a folder")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{named}: cannot write ({exc.strerror or exc})") from None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -248,8 +273,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def run_command(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
+    """Parse `argv`, run its command and turn every way it can end into an exit code.
+
+    The catch-all applies to every command, not only the gate-facing ones:
+    each command gives 1 a meaning (findings, a stale CODEOWNERS, a rejected
+    row, nothing matched) and a crash is none of them.
+    """
     try:
         args = parser.parse_args(argv)
         func: Callable[[argparse.Namespace], int] = args.func
@@ -261,6 +291,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     except BrokenPipeError:  # pragma: no cover - `fmcat ... | head`
         return EXIT_OK
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(f"error: {_failure_text(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _failure_text(exc: Exception) -> str:
+    """One line for an exception no command turned into a message."""
+    if isinstance(exc, OSError) and exc.filename:
+        # Usually the environment (permissions, a full disk), not a bug.
+        return f"{exc.filename}: {exc.strerror or exc}"
+    detail = str(exc).strip().splitlines()
+    summary = f"{type(exc).__name__}: {detail[0][:150]}" if detail else type(exc).__name__
+    return (f"fmcat stopped unexpectedly ({summary}); nothing was decided. "
+            f"Set {DEBUG_ENV}=1 for the traceback and report it")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_command(build_parser(), argv)
 
 
 if __name__ == "__main__":  # pragma: no cover

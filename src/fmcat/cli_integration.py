@@ -14,11 +14,10 @@ deploy gate must treat anything but 0 and 1 as "could not decide".
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from . import alerts, cli, drill, export, recommend
 from .catalog import Catalog, kind_of, load_catalog
 from .findings import Severity, did_you_mean, format_text, summarize
 from .model import ANY_RECORD_ID
+from .project import load_checked
 
 SITE_URL_ENV = "FMCAT_SITE_URL"
 """The variable the site build reads for `site_url`; URLs default to the same base."""
@@ -56,9 +56,10 @@ def _valid_catalog(root: Path) -> Catalog | None:
     """The catalog, or None after printing why it cannot be exported.
 
     Exports are published and consumed by machines; a record that failed
-    validation would be missing from them without anyone noticing.
+    validation would be missing from them without anyone noticing. The
+    files checked are those `validate` and the build check (`load_checked`).
     """
-    catalog = load_catalog(root)
+    catalog = load_checked(root)
     errors = [f for f in catalog.findings if f.severity is Severity.ERROR]
     if errors:
         print(format_text(errors), file=sys.stderr)
@@ -74,8 +75,7 @@ def _emit(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         return
     path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    cli.write_output(path, text, "-o")
     print(path.as_posix())
 
 
@@ -143,14 +143,11 @@ def _knowledge(args: argparse.Namespace) -> recommend.Knowledge:
             path = found[0]
         elif not path.is_file():
             raise cli.UsageError(f"--catalog {path}: no such file or folder")
+        source = f"--catalog {path}"
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise cli.UsageError(f"--catalog {path}: not JSON ({exc})") from None
-        try:
-            return recommend.knowledge_from_document(data)
+            return recommend.knowledge_from_document(_read_json(path, source))
         except recommend.DocumentError as exc:
-            raise cli.UsageError(f"--catalog {path}: {exc}") from None
+            raise cli.UsageError(f"{source}: {exc}") from None
     return _knowledge_from_root(cli._root(args.root))
 
 
@@ -159,7 +156,39 @@ def _knowledge_from_root(root: Path) -> recommend.Knowledge:
     if catalog is None:
         # Matching against part of a catalog could miss the one that matters.
         raise cli.UsageError(f"{root}: cannot recommend from a catalog with errors")
-    return recommend.knowledge_from_catalog(catalog)
+    try:
+        return recommend.knowledge_from_catalog(catalog)
+    except (recommend.DocumentError, export.ExportError) as exc:
+        raise cli.UsageError(f"{root}: cannot recommend from this catalog: {exc}") from None
+
+
+def _read_json(path: Path | None, source: str) -> Any:
+    """The JSON document in `path` (None: stdin), or a UsageError naming `source`.
+
+    Every way the text can fail to be a usable document (unreadable, not
+    UTF-8, not JSON, a literal recommend cannot compare) ends here as a
+    one-line usage error, so recommend exits 2 and a gate fails closed.
+    """
+    # A text-only stdin (tests, some embedders) has no bytes to give.
+    stdin = getattr(sys.stdin, "buffer", None)
+    try:
+        if path is not None:
+            raw = path.read_bytes()
+        elif stdin is not None:
+            raw = stdin.read()
+        else:
+            raw = sys.stdin.read().encode("utf-8", "surrogateescape")
+    except OSError as exc:
+        raise cli.UsageError(f"{source}: cannot read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise cli.UsageError(f"{source}: not UTF-8 text (byte {exc.start + 1}); "
+                             "save it as UTF-8") from None
+    try:
+        return recommend.parse_json(text, source)
+    except recommend.InputError as exc:
+        raise cli.UsageError(str(exc)) from None
 
 
 def _observations(args: argparse.Namespace) -> list[recommend.Observation]:
@@ -167,12 +196,8 @@ def _observations(args: argparse.Namespace) -> list[recommend.Observation]:
     try:
         if args.input:
             source = "stdin" if args.input == "-" else args.input
-            try:
-                text = sys.stdin.read() if args.input == "-" else \
-                    Path(args.input).read_text(encoding="utf-8")
-                data = json.loads(text)
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise cli.UsageError(f"--input {source}: cannot read JSON ({exc})") from None
+            data = _read_json(None if args.input == "-" else Path(args.input),
+                              f"--input {source}")
             found.extend(recommend.parse_observations(data, source))
         found.extend(recommend.parse_signal_option(item) for item in args.signal)
     except recommend.InputError as exc:
@@ -264,6 +289,7 @@ exit codes:
   0  at least one failure mode matched
   1  nothing matched
   2  usage error, unreadable input, or a catalog that cannot be evaluated
+  a deploy gate must treat any other code (killed, not installed) as 2
 """
 
 
@@ -342,15 +368,4 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main_integration(argv: Sequence[str] | None = None) -> int:
     """Run one integration command in-process, with `fmcat.cli.main`'s error handling."""
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-        func: Callable[[argparse.Namespace], int] = args.func
-        return func(args)
-    except cli.UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return cli.EXIT_USAGE
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
-    except BrokenPipeError:  # pragma: no cover - `fmcat ... | head`
-        return cli.EXIT_OK
+    return cli.run_command(build_parser(), argv)

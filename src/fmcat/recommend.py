@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import operator
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from typing import Any
 from .catalog import Catalog
 from .export import SCHEMA_VERSION, catalog_document, duration_text
 from .inert import escape_json, escape_text
+from .model import DURATION_PATTERN
 
 FIRST_STEPS = 3
 """Playbook steps shown per match: enough to start, the page has the rest."""
@@ -44,13 +46,80 @@ KIND_ORDER = {"respond": 0, "recover": 1, "detect": 2, "prevent": 3}
 RESULT_VERSION = "1.0"
 """Version of the `--format json` output; it follows the export's rules."""
 
+MAX_DIGITS = 400
+"""Longest integer literal read from JSON. Anything longer is beyond a float's
+range (about 1.8e308) anyway, and refusing it while parsing comes before
+Python's own limit on converting long digit strings (4,300) raises."""
+
+SHOWN_CHARS = 40
+"""How much of a bad value an error message repeats: enough to find it, and
+one short line even when the value is megabytes long."""
+
 
 class DocumentError(Exception):
     """A catalog document that cannot be used (wrong version or shape)."""
 
 
 class InputError(Exception):
-    """Observed signals that cannot be read."""
+    """Observed signals (or a JSON file) that cannot be read."""
+
+
+class _RefusedLiteralError(ValueError):
+    """Raised from inside the JSON parser for a literal recommend will not use."""
+
+
+def parse_json(text: str, source: str) -> Any:
+    """JSON as the standard defines it, or an InputError naming `source`.
+
+    Python's parser also reads NaN and Infinity, which no detector can
+    compare against, and raises RecursionError on deep nesting and
+    ValueError on integers of more than 4,300 digits; each of those would
+    escape as a traceback, which a deploy gate reads as "nothing matched".
+    """
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_int=_integer)
+    except RecursionError:
+        raise InputError(f"{source}: nested too deeply to read") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{source}: not JSON ({exc.msg} at line {exc.lineno}, "
+                         f"column {exc.colno})") from None
+    except _RefusedLiteralError as exc:
+        raise InputError(f"{source}: {exc}") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _RefusedLiteralError(f"{name} is not a JSON number; give a finite number")
+
+
+def _integer(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise _RefusedLiteralError(f"a number of {digits} digits is out of range")
+    return int(text)
+
+
+def finite_number(value: object) -> float | None:
+    """`value` as a finite float, or None if it is not a number or out of range.
+
+    Booleans are not numbers here (JSON `true` is not 1), and an integer
+    too large for a float is refused rather than raising OverflowError.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def shown(value: object) -> str:
+    """A bad value as an error message repeats it: quoted, escaped and short."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long for Python to print
+        return "a number too large to show"
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS - 3]}..."
 
 
 # --- what recommend knows about the catalog ---------------------------------
@@ -143,7 +212,7 @@ def knowledge_from_document(document: Mapping[str, Any]) -> Knowledge:
     reader = _Reader()
     version = reader.text(document, "schema_version")
     if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
-        raise DocumentError(f"schema_version {version!r} is not supported; this fmcat reads "
+        raise DocumentError(f"schema_version {shown(version)} is not supported; this fmcat reads "
                             f"{SCHEMA_VERSION.split('.')[0]}.x (upgrade fmcat)")
     taxonomy = reader.mapping(document, "taxonomy")
     severities = reader.mapping(taxonomy, "severities", "taxonomy")
@@ -196,15 +265,16 @@ def knowledge_from_document(document: Mapping[str, Any]) -> Knowledge:
 def _rule(reader: _Reader, detector: Mapping[str, Any], where: str) -> Rule:
     op = reader.text(detector, "op", where)
     if op not in OPERATORS:
-        raise DocumentError(f"{where}.op: {op!r} is not one of {', '.join(OPERATORS)}")
+        raise DocumentError(f"{where}.op: {shown(op)} is not one of {', '.join(OPERATORS)}")
     return Rule(
         signal=reader.text(detector, "signal", where),
         op=op,
         threshold=reader.number(detector, "threshold", where),
-        window=reader.text(detector, "window", where),
+        window=reader.duration(detector, "window", where),
         severity=reader.text(detector, "severity", where),
         action=reader.text(detector, "action", where),
-        scope=str(detector.get("scope") or ""),
+        scope=reader.text(detector, "scope", where) if detector.get("scope") is not None
+        else "",
     )
 
 
@@ -223,7 +293,7 @@ def _playbook_ref(reader: _Reader, playbook: Mapping[str, Any] | None, playbook_
         kind=kind,
         use=use,
         owner=reader.text(playbook, "owner", spot),
-        time_to_remediate=reader.text(playbook, "time_to_remediate", spot),
+        time_to_remediate=reader.duration(playbook, "time_to_remediate", spot),
         steps=tuple(reader.texts(playbook, "steps", spot)),
         fallback=reader.text(playbook, "fallback", spot),
         url=reader.text(playbook, "url", spot),
@@ -243,7 +313,14 @@ class _Reader:
     def text(self, obj: Mapping[str, Any], key: str, where: str = "") -> str:
         value = self._get(obj, key, where)
         if not isinstance(value, str):
-            raise DocumentError(f"{_at(where, key)}: expected a string, got {value!r}")
+            raise DocumentError(f"{_at(where, key)}: expected a string, got {shown(value)}")
+        return value
+
+    def duration(self, obj: Mapping[str, Any], key: str, where: str = "") -> str:
+        value = self.text(obj, key, where)
+        if not re.fullmatch(DURATION_PATTERN, value):
+            raise DocumentError(f"{_at(where, key)}: expected a duration such as 6h or 2d, "
+                                f"got {shown(value)}")
         return value
 
     def texts(self, obj: Mapping[str, Any], key: str, where: str = "") -> list[str]:
@@ -254,14 +331,18 @@ class _Reader:
 
     def number(self, obj: Mapping[str, Any], key: str, where: str = "") -> float:
         value = self._get(obj, key, where)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise DocumentError(f"{_at(where, key)}: expected a number, got {value!r}")
-        return float(value)
+        number = finite_number(value)
+        if number is None:
+            # NaN never compares true and inf only sometimes: a detector with
+            # such a threshold would silently never fire.
+            raise DocumentError(f"{_at(where, key)}: expected a finite number, "
+                                f"got {shown(value)}")
+        return number
 
     def integer(self, obj: Mapping[str, Any], key: str, where: str = "") -> int:
         value = self._get(obj, key, where)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise DocumentError(f"{_at(where, key)}: expected an integer, got {value!r}")
+            raise DocumentError(f"{_at(where, key)}: expected an integer, got {shown(value)}")
         return value
 
     def mapping(self, obj: Mapping[str, Any], key: str, where: str = "") -> Mapping[str, Any]:
@@ -303,12 +384,14 @@ def parse_signal_option(text: str) -> Observation:
     name, sep, raw = text.partition("=")
     name, raw = name.strip(), raw.strip()
     if not sep or not name or not raw:
-        raise InputError(f"--signal {text!r}: write name=value, e.g. psi=0.31")
+        raise InputError(f"--signal {shown(text)}: write name=value, e.g. psi=0.31")
     try:
-        value = float(raw)
+        value = finite_number(float(raw))
     except ValueError:
-        raise InputError(f"--signal {text!r}: {raw!r} is not a number") from None
-    return _observation(name, value, {}, f"--signal {text!r}")
+        value = None
+    if value is None:
+        raise InputError(f"--signal {shown(name)}: {shown(raw)} is not a finite number")
+    return Observation(name, value, {})
 
 
 def parse_observations(data: Any, source: str = "input") -> list[Observation]:
@@ -326,26 +409,21 @@ def parse_observations(data: Any, source: str = "input") -> list[Observation]:
             raise InputError(f"{where}: expected an object with signal and value")
         unknown = sorted(set(item) - {"signal", "value", "labels"})
         if unknown:
-            raise InputError(f"{where}: unknown key(s) {', '.join(unknown)}; "
+            raise InputError(f"{where}: unknown key(s) {', '.join(map(shown, unknown[:3]))}; "
                              "allowed: signal, value, labels")
         name, value, labels = item.get("signal"), item.get("value"), item.get("labels", {})
         if not isinstance(name, str) or not name:
             raise InputError(f"{where}.signal: expected a signal name")
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InputError(f"{where}.value: expected a number, got {value!r}")
+        number = finite_number(value)
+        if number is None:
+            raise InputError(f"{where}.value: expected a finite number, got {shown(value)}")
         if labels is None:
             labels = {}
         if not isinstance(labels, Mapping) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in labels.items()):
             raise InputError(f"{where}.labels: expected an object of string values")
-        found.append(_observation(name, float(value), dict(labels), where))
+        found.append(Observation(name, number, dict(labels)))
     return found
-
-
-def _observation(name: str, value: float, labels: dict[str, str], where: str) -> Observation:
-    if not math.isfinite(value):
-        raise InputError(f"{where}: the value must be a finite number")
-    return Observation(name, value, labels)
 
 
 # --- evaluation --------------------------------------------------------------
