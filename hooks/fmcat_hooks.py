@@ -33,7 +33,7 @@ from fmcat.site import catalog_root, home_summary
 
 log = logging.getLogger("mkdocs.plugins.fmcat")
 
-WATCHED = ("entries", "playbooks", "case-studies", "incidents", "taxonomy.yml")
+WATCHED = ("entries", "playbooks", "case-studies", "incidents", "taxonomy.yml", "metrics.yml")
 
 
 @dataclass
