@@ -136,6 +136,11 @@ def test_review_due_check_fails_only_when_something_is_overdue(
     assert "overdue" in captured.err
     # Without --check the list is information only.
     assert main(["review", "due", "--root", str(root), "--today", "2027-04-11"]) == 0
+    # With --steward, only that steward's overdue records count (MP-0009 is due 2027-04-10).
+    assert main(["review", "due", "--root", str(root), "--today", "2027-03-01",
+                 "--steward", "@fmcat/sre", "--check"]) == 0
+    assert main(["review", "due", "--root", str(root), "--today", "2027-03-01",
+                 "--steward", "@fmcat/model-quality", "--check"]) == 1
 
 
 EXAMPLES = REPO / "examples"
