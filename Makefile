@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve site validate test lint bench audit clean
+.PHONY: setup serve site validate test test-future lint bench audit clean
 
 $(BIN)/fmcat: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,21 @@ test: setup  ## every test: lint, types, CODEOWNERS, unit, CLI, site builds, bro
 	$(BIN)/mypy
 	$(BIN)/fmcat codeowners --check
 	$(BIN)/pytest
+
+# A test that reads the real clock instead of fmcat.clock (pinned by the
+# suite) passes today and fails months later. This runs every test at a
+# wall-clock date FUTURE_DAYS ahead (libfaketime), so it fails at submission.
+# FMCAT_FUTURE_FROM lets the suite refuse a run whose clock was not moved.
+# Its own --basetemp: under the fake clock, pytest would take other sessions'
+# numbered temp folders for stale ones and delete them. The monotonic clock
+# is faked too: with it left real, libfaketime makes time.sleep fail (EINVAL).
+FUTURE_DAYS ?= 400
+
+test-future: setup  ## every pytest test at a wall-clock date FUTURE_DAYS (400) days ahead
+	@command -v faketime >/dev/null || { echo "test-future needs faketime (apt-get install faketime)" >&2; exit 2; }
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	FMCAT_FUTURE_FROM=$$(date -u +%F) \
+	faketime -f +$(FUTURE_DAYS)d $(BIN)/pytest -p no:cacheprovider --basetemp="$$tmp/pytest"
 
 bench: setup  ## benchmark harness (N=1000 by default; N="1000 5000 20000"; REPEAT=3)
 	$(BIN)/python benchmarks/run.py $(if $(N),--sizes $(N),) $(if $(REPEAT),--repeat $(REPEAT),)

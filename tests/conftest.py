@@ -7,7 +7,8 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, date, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -136,6 +137,27 @@ def pytest_configure(config: pytest.Config) -> None:
     one. Pinning here, at start-up, covers every build in the run.
     """
     os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    _check_future_run()
+
+
+FUTURE_DAYS = 366
+
+
+def _check_future_run() -> None:
+    """Refuse a `make test-future` run whose clock is not a year ahead.
+
+    The target sets FMCAT_FUTURE_FROM to the real date and runs the suite
+    under faketime; if libfaketime were not preloaded (or ignored), the run
+    would pass at today's date and prove nothing about tests that read the
+    real clock.
+    """
+    real = os.environ.get("FMCAT_FUTURE_FROM")
+    if not real:
+        return
+    now = datetime.now(UTC).date()
+    if (now - date.fromisoformat(real)).days < FUTURE_DAYS:
+        raise pytest.UsageError(f"test-future: the wall clock says {now}, not at least "
+                                f"{FUTURE_DAYS} days after {real}; is faketime working?")
 
 
 @pytest.fixture(autouse=True)
@@ -146,6 +168,14 @@ def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _without_faketime(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment minus libfaketime, for Chromium: it hangs loading any page
+    under a faked clock. `make test-future` still builds and serves the pages
+    under the fake clock; only the browser reading them runs on the real one."""
+    return {key: value for key, value in env.items()
+            if key != "LD_PRELOAD" and not key.startswith("FAKETIME")}
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -169,9 +199,11 @@ def browser() -> Iterator[object]:
             pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run should install it")
         pytest.skip("Chromium is not installed")
     with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM, env=_without_faketime(os.environ), args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync"])
         yield instance
         instance.close()
 

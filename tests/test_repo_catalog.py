@@ -1,8 +1,8 @@
 """The catalog shipped in this repository: one test per data file, and a real build.
 
-Overdue reviews (FMC063) are left out: they are a governance signal that
-grows with the calendar, reported by `fmcat validate --strict`, not a defect
-of the data.
+Overdue reviews (FMC063) are left out: they are a notice that grows with
+the calendar, for the review queue and `fmcat review due --check`, not a
+defect of the data (see test_dates.py).
 """
 
 from __future__ import annotations

@@ -154,6 +154,12 @@ def cmd_review_due(args: argparse.Namespace) -> int:
                 print(f"      - {escape_text(reason)}")
     if not any(grouped.values()):
         print(f"nothing due on {args.today} or in the next {DUE_SOON_DAYS} days")
+    overdue = [item for item in items if item.state == "overdue"
+               and (not args.steward or args.steward in item.stewards)]
+    if args.check and overdue:
+        print(f"{len(overdue)} record(s) overdue for review on {args.today}: review them "
+              "and update last_reviewed", file=sys.stderr)
+        return EXIT_FINDINGS
     return EXIT_OK
 
 
@@ -236,6 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
                                        parser_class=_Parser)
     due = review_sub.add_parser("due", help="overdue, soon-due and revisit-prompted records")
     due.add_argument("--steward", help="only this steward's records")
+    due.add_argument("--check", action="store_true",
+                     help="exit 1 if any record is overdue (for a scheduled CI job)")
     sample = review_sub.add_parser("sample", help="weighted, reproducible peer-review sample")
     sample.add_argument("--n", type=int, required=True, help="how many records")
     sample.add_argument("--seed", type=int, default=0, help="same seed, same sample")

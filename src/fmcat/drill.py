@@ -10,7 +10,6 @@ links every part to its stable URL so the write-up can cite it.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -19,6 +18,7 @@ from . import body
 from .catalog import Catalog, Entry
 from .export import duration_text, site_url
 from .inert import escape_text
+from .metrics import median
 from .model import FailureMode, Playbook, parse_duration
 from .urls import record_url
 
@@ -254,10 +254,10 @@ def _history(record: FailureMode, catalog: Catalog) -> str:
     detect = [t.total_seconds() for t in (i.time_to_detect for i in incidents) if t is not None]
     mitigate = [t.total_seconds() for t in (i.time_to_mitigate for i in incidents)
                 if t is not None]
-    if detect:
-        parts.append(f"median time to detect {_span(statistics.median(detect))}")
-    if mitigate:
-        parts.append(f"median time to mitigate {_span(statistics.median(mitigate))}")
+    # The site's one median (nearest rank), so the drill and the pages agree.
+    for label, values in (("detect", median(detect)), ("mitigate", median(mitigate))):
+        if values is not None:
+            parts.append(f"median time to {label} {_span(values)}")
     return ", ".join(parts) + "."
 
 

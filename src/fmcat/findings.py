@@ -17,8 +17,18 @@ from .inert import escape_github, escape_json, escape_text
 
 
 class Severity(StrEnum):
+    """How much a finding blocks.
+
+    An error fails every check and build; a warning fails `--strict`. A
+    notice never fails: it reports a fact that grows with the calendar
+    rather than with a change to the files (a review falling due), so a
+    commit's result does not depend on the day CI runs it. The scheduled
+    `fmcat review due --check` is what fails on those.
+    """
+
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"
 
 
 @dataclass(frozen=True)
@@ -69,7 +79,7 @@ _RULES = [
     Rule("FMC060", Severity.ERROR, "deprecated or withdrawn record lacks reason or successor"),
     Rule("FMC061", Severity.ERROR, "dates out of order"),
     Rule("FMC062", Severity.ERROR, "date in the future"),
-    Rule("FMC063", Severity.WARNING, "review overdue"),
+    Rule("FMC063", Severity.NOTICE, "review overdue"),
     Rule("FMC064", Severity.ERROR, "successor is not active"),
     # Files in the record folders: what the loader cannot take is reported, never skipped.
     Rule("FMC070", Severity.ERROR, "file the loader does not take (name or suffix)"),
@@ -139,7 +149,9 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
 
 
 def has_errors(findings: Iterable[Finding], *, strict: bool = False) -> bool:
-    return any(strict or f.severity is Severity.ERROR for f in findings)
+    """Whether the findings fail a check: errors always, warnings with `strict`."""
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return any(f.severity in failing for f in findings)
 
 
 def format_text(findings: Sequence[Finding]) -> str:
@@ -165,7 +177,7 @@ def format_github(findings: Sequence[Finding]) -> str:
     """GitHub Actions workflow commands, so findings annotate the PR diff."""
     lines = []
     for f in sorted(findings):
-        kind = "error" if f.severity is Severity.ERROR else "warning"
+        kind = f.severity.value  # GitHub's commands are named error, warning, notice
         props = f"file={escape_github(f.file, prop=True)}"
         if f.line:
             props += f",line={f.line}"
@@ -177,6 +189,11 @@ def format_github(findings: Sequence[Finding]) -> str:
 
 
 def summarize(findings: Sequence[Finding]) -> str:
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    warnings = len(findings) - errors
-    return f"{errors} error(s), {warnings} warning(s)"
+    """Counts by severity; notices only when there are any, as they never fail."""
+    count = dict.fromkeys(Severity, 0)
+    for f in findings:
+        count[f.severity] += 1
+    text = f"{count[Severity.ERROR]} error(s), {count[Severity.WARNING]} warning(s)"
+    if count[Severity.NOTICE]:
+        text += f", {count[Severity.NOTICE]} notice(s)"
+    return text

@@ -6,7 +6,6 @@ fragments only loop.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +14,7 @@ from .checks import completeness
 from .findings import RULES
 from .governance import by_steward, changes, review_queue, stewardship
 from .listings import page
+from .metrics import completeness_summary
 from .render import render
 from .urls import rel_from as _rel
 
@@ -62,10 +62,13 @@ def quality_page(catalog: Catalog) -> str:
         label = next(label for floor, label in _BUCKETS if row.score >= floor)
         counts[label] += 1
     weakest = sorted((r for r in rows if r.score < 100), key=lambda r: (r.score, r.id))
-    median = round(statistics.median([r.score for r in rows])) if rows else 0
+    # The one median completeness of the site (also on the metrics page).
+    summary = completeness_summary(catalog)
+    median = "–" if summary.median is None else f"{summary.median:.0%}"
     return page("Quality report", render(
         "fragments/quality.html", buckets=list(counts.items()), total=len(rows),
-        median=median, weakest=weakest[:WEAKEST], rel=_rel(QUALITY_URL)))
+        median=median, median_over=summary.population().describe(),
+        weakest=weakest[:WEAKEST], rel=_rel(QUALITY_URL)))
 
 
 def stewards_page(catalog: Catalog) -> str:

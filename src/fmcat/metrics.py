@@ -46,7 +46,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -669,11 +669,19 @@ class EntryCompleteness:
 
 @dataclass(frozen=True)
 class CompletenessSummary:
-    """Completeness of active entries (`checks.completeness`), weakest first."""
+    """Completeness of active entries (`checks.completeness`), weakest first.
+
+    Its `median` is the one "median completeness" of the site: nearest rank
+    (like every percentile here) over the active entries, the records
+    readers act on; drafts are still being written.
+    """
 
     median: float | None
     mean: float | None
     entries: tuple[EntryCompleteness, ...]
+
+    def population(self) -> Population:
+        return Population("active entries", len(self.entries))
 
 
 def completeness_summary(catalog: Catalog) -> CompletenessSummary:
@@ -788,34 +796,74 @@ def window_quarters(today: date, count: int) -> tuple[str, ...]:
     return quarter_range(shift_quarter(current, 1 - count), current)
 
 
-def current_values(catalog: Catalog, today: date, window: int = 4) -> dict[str, float | None]:
-    """The value of every targetable metric now.
+def quarter_span(quarters: Sequence[str]) -> str:
+    """`2026Q1–2026Q4`, or the one quarter; what a figure's window is called."""
+    if not quarters:
+        return "no quarter"
+    return quarters[0] if len(quarters) == 1 else f"{quarters[0]}–{quarters[-1]}"
+
+
+@dataclass(frozen=True)
+class Population:
+    """What one figure is computed over, stated next to it wherever it is shown.
+
+    The same words on every page make two figures comparable at a glance: a
+    median over the last four quarters and one over the whole log are
+    different numbers and must say so.
+    """
+
+    what: str
+    count: int
+
+    def describe(self) -> str:
+        return f"{self.what}, n = {self.count}"
+
+
+def current_figures(catalog: Catalog, today: date,
+                    window: int = 4) -> dict[str, tuple[float | None, Population]]:
+    """The value of every targetable metric now, with what it is computed over.
 
     Incident metrics cover the incidents detected in the last `window`
     quarters up to and including the quarter of `today` (the current state,
     not the whole history); recurrences are still found against the whole
-    log. Review freshness and completeness are as of `today`.
+    log. Durations count only the incidents that have both timestamps.
+    Review freshness and completeness are of the active entries on `today`.
     """
-    quarters = set(window_quarters(today, window))
+    span = window_quarters(today, window)
+    quarters = set(span)
     recent = [i for i in _incidents(catalog) if quarter_of(i.detected) in quarters]
     recurring = recurrences(catalog)
     detect = [v for v in map(time_to_detect, recent) if v is not None]
     mitigate = [v for v in map(time_to_mitigate, recent) if v is not None]
     total = len(recent)
+    detected = f"incidents detected {quarter_span(span)} (the last {window} quarter" \
+               f"{'s' if window != 1 else ''})"
+    incidents = Population(detected, total)
+    measured_detect = Population(f"{detected} with a time to detect", len(detect))
+    measured_mitigate = Population(f"{detected} with a time to mitigate", len(mitigate))
+    freshness = review_freshness(catalog, today)
+    complete = completeness_summary(catalog)
 
     def ratio(count: int) -> float | None:
         return count / total if total else None
 
     return {
-        "median_time_to_detect_hours": median(detect),
-        "median_time_to_mitigate_hours": median(mitigate),
-        "p90_time_to_mitigate_hours": percentile(mitigate, 90),
-        "high_critical_share": ratio(sum(i.severity in SEVERE for i in recent)),
-        "recurrence_share": ratio(sum(i.id in recurring for i in recent)),
-        "data_change_share": ratio(sum(i.data_change.preceded for i in recent)),
-        "share_reviewed_on_time": review_freshness(catalog, today).share,
-        "median_completeness": completeness_summary(catalog).median,
+        "median_time_to_detect_hours": (median(detect), measured_detect),
+        "median_time_to_mitigate_hours": (median(mitigate), measured_mitigate),
+        "p90_time_to_mitigate_hours": (percentile(mitigate, 90), measured_mitigate),
+        "high_critical_share": (ratio(sum(i.severity in SEVERE for i in recent)), incidents),
+        "recurrence_share": (ratio(sum(i.id in recurring for i in recent)), incidents),
+        "data_change_share": (ratio(sum(i.data_change.preceded for i in recent)), incidents),
+        "share_reviewed_on_time": (freshness.share,
+                                   Population(f"active entries on {today}", freshness.active)),
+        "median_completeness": (complete.median, complete.population()),
     }
+
+
+def current_values(catalog: Catalog, today: date, window: int = 4) -> dict[str, float | None]:
+    """The value of every targetable metric now (see `current_figures`)."""
+    return {metric: value for metric, (value, _) in
+            current_figures(catalog, today, window).items()}
 
 
 @dataclass(frozen=True)
@@ -835,6 +883,7 @@ class TargetResult:
     target: float
     met: bool | None
     gap: float | None
+    over: str = ""  # what the value is computed over (`Population.describe`)
 
 
 def compare_with_targets(targets: TargetsFile | None,
@@ -889,6 +938,8 @@ def compute_metrics(catalog: Catalog, today: date,
                     targets: TargetsFile | None = None) -> MetricsReport:
     """All metrics of a catalog on `today`, compared with `targets` when given."""
     window = targets.window_quarters if targets is not None else 4
+    figures = current_figures(catalog, today, window)
+    values = {metric: value for metric, (value, _) in figures.items()}
     return MetricsReport(
         today=today,
         quarters=quarters_spanned(_incidents(catalog)),
@@ -908,5 +959,11 @@ def compute_metrics(catalog: Catalog, today: date,
         completeness=completeness_summary(catalog),
         playbook_usage=playbook_usage(catalog),
         sparklines=failure_mode_sparklines(catalog),
-        targets=compare_with_targets(targets, current_values(catalog, today, window)),
+        targets=_described(compare_with_targets(targets, values), figures),
     )
+
+
+def _described(results: tuple[TargetResult, ...],
+               figures: Mapping[str, tuple[float | None, Population]]) -> \
+        tuple[TargetResult, ...]:
+    return tuple(replace(r, over=figures[r.metric][1].describe()) for r in results)

@@ -318,8 +318,9 @@ def _observed_text(observed: Observed) -> str:
 def _usage_text(item: PlaybookUsage | None) -> str:
     if item is None or not item.uses:
         return "not used in the incident log"
-    median = item.time_to_mitigate.median
-    suffix = f", median time to mitigate {median:.1f} h" if median is not None else ""
+    stats = item.time_to_mitigate
+    suffix = (f", median time to mitigate {stats.median:.1f} h over the whole log "
+              f"(n = {stats.count})" if stats.median is not None else "")
     return f"used in {_plural(item.uses, 'incident')}{suffix}"
 
 

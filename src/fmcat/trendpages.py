@@ -16,7 +16,13 @@ from markupsafe import Markup
 from . import charts
 from .charts import MISSING as MISSING_VALUE
 from .listings import page
-from .metrics import RECURRENCE_WINDOW_DAYS, MetricsReport, QuarterlySeries, Series
+from .metrics import (
+    RECURRENCE_WINDOW_DAYS,
+    MetricsReport,
+    QuarterlySeries,
+    Series,
+    quarter_span,
+)
 from .render import render_block
 from .urls import record_url, rel_from
 
@@ -109,8 +115,11 @@ def trends_page(report: MetricsReport) -> str:
                           (report.time_to_mitigate, "time-to-mitigate")):
         parts.append(f"\n## {trend.label} {{#{anchor}}}\n\nMedian and 90th percentile "
                      "(nearest rank) per quarter, in hours; incidents without the timestamps "
-                     f"count as occurrences but not here. Overall median "
-                     f"{_hours(trend.overall.median)}, p90 {_hours(trend.overall.p90)}.\n")
+                     "count as occurrences but not here. Over the whole log "
+                     f"({quarter_span(trend.quarters)}, n = {trend.overall.count} incidents): "
+                     f"median {_hours(trend.overall.median)}, p90 "
+                     f"{_hours(trend.overall.p90)}. The [metrics page](../metrics/index.md) "
+                     "judges the last quarters only.\n")
         parts.append(figure(anchor, _quarterly(
             f"{trend.label} per quarter", f"Median and p90 {trend.label.lower()} in hours.",
             trend.as_series(), "Hours"), kind="line"))
@@ -151,13 +160,13 @@ def trends_page(report: MetricsReport) -> str:
 def metrics_page(report: MetricsReport) -> str:
     url = METRICS_URL
     parts = [EXAMPLE_NOTE]
-    targets = Table(["Metric", "Value", "Target", "Gap", "Status"],
+    targets = Table(["Metric", "Value", "Over", "Target", "Gap", "Status"],
                     caption=f"Targets set in metrics.yml, as of {report.today}")
     for result in report.targets:
         fmt = _hours if result.unit == "h" else _share
         status = "no data" if result.met is None else ("met" if result.met else "not met")
         targets.rows.append(Row((
-            Cell(result.label), Cell(fmt(result.value)),
+            Cell(result.label), Cell(fmt(result.value)), Cell(result.over),
             Cell(f"{'≤' if result.bound == 'at_most' else '≥'} {fmt(result.target)}"),
             Cell(MISSING_VALUE if result.gap is None else (
                 f"{result.gap:+.1f} h" if result.unit == "h" else f"{result.gap:+.0%}")),
@@ -177,8 +186,9 @@ def metrics_page(report: MetricsReport) -> str:
         if teams:
             onboarding.rows.append(Row((Cell(quarter), Cell(", ".join(teams)))))
     parts.append(_table(onboarding, url))
-    usage = Table(["Playbook", "Incidents that used it", "Median time to mitigate",
-                   "p90"], caption="Time to implement mitigations, per playbook")
+    usage = Table(["Playbook", "Incidents that used it",
+                   "Median time to mitigate (all incidents that used it)", "p90"],
+                  caption="Time to implement mitigations, per playbook, over the whole log")
     for item in report.playbook_usage:
         usage.rows.append(Row((Cell(f"{item.playbook}: {item.title}",
                                     record_url(item.playbook)), Cell(str(item.uses)),
@@ -203,7 +213,8 @@ def metrics_page(report: MetricsReport) -> str:
     parts.append("\n## Review freshness and completeness {#freshness}\n\n"
                  f"{freshness.on_time} of {freshness.active} active records are reviewed on "
                  f"time ({_share(freshness.share)}); median completeness "
-                 f"{_share(completeness.median)}. See the [review queue](../review/index.md) "
+                 f"{_share(completeness.median)} ({completeness.population().describe()}, "
+                 "nearest rank). See the [review queue](../review/index.md) "
                  "and the [quality report](../quality/index.md).\n")
     return page("Metrics", "\n".join(parts), wide=True)
 
@@ -211,15 +222,18 @@ def metrics_page(report: MetricsReport) -> str:
 def headline(report: MetricsReport) -> str:
     """One sentence and a small chart of time to mitigate, for the home page."""
     trend = report.time_to_mitigate
-    medians = [(q, s.median) for q, s in zip(trend.quarters, trend.per_quarter, strict=True)
+    medians = [(q, s) for q, s in zip(trend.quarters, trend.per_quarter, strict=True)
                if s.median is not None]
     if len(medians) < 2:
         return "<p>Not enough incidents yet to show a trend.</p>"
     (first_q, first), (last_q, last) = medians[0], medians[-1]
-    direction = "fell" if last < first else "rose"
-    sentence = (f"<p>Median time to mitigate {direction} from <strong>{first:.1f} h</strong> "
-                f"in {first_q} to <strong>{last:.1f} h</strong> in {last_q} "
-                "(<a href=\"trends/#time-to-mitigate\">trends</a>, example data).</p>")
+    assert first.median is not None and last.median is not None
+    direction = "fell" if last.median < first.median else "rose"
+    sentence = (f"<p>Median time to mitigate, per quarter of detection, {direction} from "
+                f"<strong>{first.median:.1f} h</strong> in {first_q} (n = {first.count} "
+                f"incidents) to <strong>{last.median:.1f} h</strong> in {last_q} "
+                f"(n = {last.count}) (<a href=\"trends/#time-to-mitigate\">trends</a>, "
+                "example data).</p>")
     data = _quarterly("Median time to mitigate per quarter",
                       "Median hours from detection to mitigation, per quarter.",
                       trend.as_series(), "Hours")
