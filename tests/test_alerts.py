@@ -3,7 +3,6 @@ and run by `promtool test rules` on synthetic series."""
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import shutil
@@ -15,7 +14,13 @@ from typing import Any
 import pytest
 import yaml
 
-from fmcat.alerts import alert_name, alert_rules, promql_number, render_prometheus
+from fmcat.alerts import (
+    alert_name,
+    alert_rules,
+    promql_number,
+    render_prometheus,
+    template_literal,
+)
 from fmcat.catalog import Catalog, load_catalog
 from fmcat.model import Detector, FailureMode, parse_duration
 from fmcat.taxonomy import load_taxonomy
@@ -298,29 +303,31 @@ def test_a_kind_that_contradicts_the_metric_name_is_a_warning(
 
 
 @dataclass(frozen=True)
-class Scenario:
-    """Synthetic samples of one series (one per `step` seconds from 0) and, at
-    given times, whether the detector's alert must be firing."""
+class Timeline:
+    """Synthetic series of one signal, one sample per `step` seconds from 0,
+    and the cases (series) on which the alert must be firing at given times."""
 
-    case: str
-    values: tuple[float, ...]
     step: int
-    checks: tuple[tuple[int, bool], ...]
+    series: dict[str, tuple[float, ...]]
+    checks: tuple[tuple[int, frozenset[str]], ...]
 
 
-def _scenarios(kind: str, op: str, threshold: float, window: str,
-               debounce: int) -> list[Scenario]:
+def _timeline(kind: str, op: str, threshold: float, window: str, debounce: int) -> Timeline:
     """Series in which the alert must fire and in which it must not, built from
     what the entry says (`signal op threshold` over `window`), not from the rule.
 
-    Twelve samples per window; `on` satisfies the condition, `off` does not,
-    and they are far enough apart that one sample cannot move a window
-    average across the threshold.
+    Twelve samples per window. For a gauge, `on` satisfies the condition and
+    `off` does not, far enough apart that one sample cannot move a window
+    average across the threshold: a window with one dip still fires, a calm
+    window with one spike does not. For a counter, one rise long ago must not
+    fire now; a recent rise fires once the debounce has passed, and clears a
+    window later.
     """
     width = int(parse_duration(window).total_seconds())
     step, n = width // 12, 12
     size = abs(threshold) or 1.0
     rising = op in {">", ">="}
+    nothing: frozenset[str] = frozenset()
     if kind == "gauge":
         on = threshold + size if rising else threshold - size / 2
         off = threshold - size / 2 if rising else threshold + size
@@ -328,22 +335,21 @@ def _scenarios(kind: str, op: str, threshold: float, window: str,
         dip[-3] = off
         spike = [off] * (2 * n + 1)
         spike[-3] = on
-        return [Scenario("dip", tuple(dip), step, ((2 * width, True),)),
-                Scenario("spike", tuple(spike), step, ((2 * width, False),))]
+        return Timeline(step, {"dip": tuple(dip), "spike": tuple(spike)},
+                        ((0, nothing), (2 * width, frozenset({"dip"}))))
     if rising:
         jump = threshold + size
-        long_ago = [0.0] * 2 + [jump] * (3 * n)
-        jumped_at = (n + 1) * step
-        recent = [0.0] * (n + 1) + [jump] * n
-        return [Scenario("long-ago", tuple(long_ago), step, ((3 * n * step, False),)),
-                Scenario("recent", tuple(recent), step,
-                         ((jumped_at, False), (jumped_at + debounce + 2 * step, True)))]
+        rose = 2 * n + 1
+        return Timeline(step, {"long-ago": (0.0,) * 2 + (jump,) * (4 * n - 1),
+                               "recent": (0.0,) * rose + (jump,) * (2 * n)},
+                        ((rose * step, nothing),
+                         (rose * step + debounce + 2 * step, frozenset({"recent"})),
+                         (4 * n * step, nothing)))
     rate = 2 * (threshold + size) / n  # per step: twice the threshold per window
-    steady = [rate * i for i in range(3 * n + 1)]
-    flat = [5.0] * (3 * n + 1)
-    checks = ((3 * n * step, True),) if threshold > 0 or op == "<=" else ()
-    return [Scenario("flat", tuple(flat), step, checks),
-            Scenario("steady", tuple(steady), step, ((3 * n * step, False),))]
+    fires = frozenset({"flat"}) if threshold > 0 or op == "<=" else nothing
+    return Timeline(step, {"flat": (5.0,) * (3 * n + 1),
+                           "steady": tuple(rate * i for i in range(3 * n + 1))},
+                    ((3 * n * step, fires),))
 
 
 def _as_rendered(value: str) -> str:
@@ -354,8 +360,11 @@ def _as_rendered(value: str) -> str:
 def _write_rule_tests(catalog: Catalog, rules_text: str, out: Path) -> list[str]:
     """One rule file and one `promtool test rules` file per exported rule.
 
-    A file per rule keeps each test's evaluation to its own rule, so weeks of
+    A file per rule keeps each test's evaluation to its own rule, and rules
+    are evaluated once per sample (a twelfth of the window), so weeks of
     synthetic time stay fast; the rule is copied unchanged from the export.
+    A `for:` shorter than that step still holds the alert pending for one
+    evaluation, which the checks at the moment a counter rises rely on.
     """
     taxonomy = catalog.taxonomy
     assert taxonomy is not None
@@ -365,34 +374,32 @@ def _write_rule_tests(catalog: Catalog, rules_text: str, out: Path) -> list[str]
         for number, rule in enumerate(group["rules"]):
             detector = by_name[re.sub(r"_\d+$", "", rule["alert"])]
             signal = taxonomy.signals[detector.signal]
-            debounce = _seconds(rule["for"])
-            width = int(parse_duration(detector.window).total_seconds())
             stem = f"{group['name']}-{number}"
             (out / f"{stem}.rules.yml").write_text(yaml.safe_dump(
                 {"groups": [{"name": group["name"], "rules": [rule]}]}, sort_keys=False),
                 encoding="utf-8")
-            tests = []
-            for scenario in _scenarios(signal.kind, detector.op, detector.threshold,
-                                       detector.window, debounce):
-                labels = {k: _as_rendered(v) for k, v in rule["labels"].items()}
-                annotations = {k: _as_rendered(v) for k, v in rule["annotations"].items()}
-                tests.append({
-                    "interval": f"{scenario.step}s",
-                    "input_series": [{
-                        "series": f'{signal.metric}{{case="{scenario.case}"}}',
-                        "values": " ".join(repr(v) for v in scenario.values)}],
-                    "alert_rule_test": [{
-                        "eval_time": f"{at}s",
-                        "alertname": rule["alert"],
-                        "exp_alerts": [{
-                            "exp_labels": {**labels, "case": scenario.case},
-                            "exp_annotations": annotations}] if fires else [],
-                    } for at, fires in scenario.checks],
-                })
+            timeline = _timeline(signal.kind, detector.op, detector.threshold,
+                                 detector.window, _seconds(rule["for"]))
+            labels = {k: _as_rendered(v) for k, v in rule["labels"].items()}
+            annotations = {k: _as_rendered(v) for k, v in rule["annotations"].items()}
+            test = {
+                "interval": f"{timeline.step}s",
+                "input_series": [
+                    {"series": f'{signal.metric}{{case="{case}"}}',
+                     "values": " ".join(repr(v) for v in values)}
+                    for case, values in timeline.series.items()],
+                "alert_rule_test": [{
+                    "eval_time": f"{at}s",
+                    "alertname": rule["alert"],
+                    "exp_alerts": [{"exp_labels": {**labels, "case": case},
+                                    "exp_annotations": annotations}
+                                   for case in sorted(firing)],
+                } for at, firing in timeline.checks],
+            }
             (out / f"{stem}.test.yml").write_text(yaml.safe_dump({
                 "rule_files": [f"{stem}.rules.yml"],
-                "evaluation_interval": f"{min(debounce, width // 12)}s",
-                "tests": tests}, sort_keys=False, allow_unicode=True), encoding="utf-8")
+                "evaluation_interval": f"{timeline.step}s",
+                "tests": [test]}, sort_keys=False, allow_unicode=True), encoding="utf-8")
             names.append(f"{stem}.test.yml")
     return names
 
@@ -424,8 +431,9 @@ def test_fixture_rules_fire_when_the_entry_says(promtool: str, root: Path,
     _add_counter_detector(root)
     catalog = load_catalog(root)
     assert catalog.ok
-    kinds = {catalog.taxonomy.signals[d.signal].kind  # type: ignore[union-attr]
-             for _, d in _detectors(catalog, include_log=True)}
+    taxonomy = catalog.taxonomy
+    assert taxonomy is not None
+    kinds = {taxonomy.signals[d.signal].kind for _, d in _detectors(catalog, include_log=True)}
     assert kinds == {"gauge", "counter"}
     _assert_rules_behave(promtool, catalog, tmp_path / "promtool")
 
@@ -436,35 +444,39 @@ def test_repository_rules_fire_when_the_entry_says(promtool: str, repo: Catalog,
 
 
 HOSTILE = ('{{ with query "up" }}{{ . }}{{ end }} {{ 7*7 }} {{ {{/* `tick` '
-           "\"double\" 'single' }} }}{ {{{ $value $labels.x {{- -}}")
+           "\"double\" 'single' }} }}{ {{{ $value $labels.x {{- -}} {{ \"{{\" }}")
 
 
 def _yaml_scalar(value: str) -> str:
     return yaml.safe_dump(value, width=1000).removesuffix("\n...\n").strip()
 
 
-def test_record_text_is_shown_literally_by_prometheus(promtool: str, root: Path,
-                                                      tmp_path: Path) -> None:
+@pytest.mark.parametrize(("title", "scope"), [
+    ('Shift {{ 7*7 }} {{ with query "up" }}{{ . }}{{ end }} `x` "q" {{/*', HOSTILE),
+    ('Shift {{ with query "up" }}{{ . }}{{ end }} here',
+     '{{ with query "up" }}{{ . | first | value }}{{ end }} `tick` "double" }}'),
+], ids=["breaks-the-template", "runs-a-query"])
+def test_record_text_is_shown_literally_by_prometheus(promtool: str, root: Path, tmp_path: Path,
+                                                      title: str, scope: str) -> None:
     """Title, scope and summary are contributed text: Prometheus's template engine
     must show them as written, never run them (`query` runs PromQL) or fail on them."""
     path = root / "entries" / "FM-0001-covariate-shift.md"
-    title = 'Shift {{ 7*7 }} {{ with query "up" }}{{ . }}{{ end }} `x` "q" {{/*'
     text = path.read_text(encoding="utf-8")
     text = text.replace("title: Covariate shift in input features",
                         f"title: {_yaml_scalar(title)}", 1)
     text = text.replace("scope: Top-20 features against the training reference.",
-                        f"scope: {_yaml_scalar(HOSTILE)}", 1)
-    text = re.sub(r"^summary: >-\n(?:  .*\n)+", f"summary: {_yaml_scalar(HOSTILE)}\n",
+                        f"scope: {_yaml_scalar(scope)}", 1)
+    text = re.sub(r"^summary: >-\n(?:  .*\n)+", f"summary: {_yaml_scalar(scope)}\n",
                   text, count=1, flags=re.MULTILINE)
     path.write_text(text, encoding="utf-8")
     catalog = load_catalog(root)
     assert catalog.ok, catalog.findings
     record = catalog.entries["FM-0001"].record
-    assert record.title == title
-    rule = _rules(render_prometheus(catalog, BASE))[0]
+    assert (record.title, record.summary) == (title, scope)
     out = tmp_path / "hostile"
     out.mkdir()
-    (out / "rules.yml").write_text(render_prometheus(catalog, BASE), encoding="utf-8")
+    rules = render_prometheus(catalog, BASE)
+    (out / "rules.yml").write_text(rules, encoding="utf-8")
     checked = _promtool(promtool, "check", "rules", "rules.yml", cwd=out)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     (out / "test.yml").write_text(yaml.safe_dump({
@@ -477,11 +489,13 @@ def test_record_text_is_shown_literally_by_prometheus(promtool: str, root: Path,
                              {"series": 'up{job="x"}', "values": "1x24"}],
             "alert_rule_test": [{
                 "eval_time": "1d",
-                "alertname": rule["alert"],
+                "alertname": _rules(rules)[0]["alert"],
                 "exp_alerts": [{
-                    "exp_labels": {**rule["labels"], "case": "hostile"},
+                    "exp_labels": {"action": "alert", "case": "hostile",
+                                   "category": "distribution-shift", "failure_mode": "FM-0001",
+                                   "severity": "high", "signal": "psi"},
                     "exp_annotations": {
-                        "description": HOSTILE,
+                        "description": scope,
                         "mitigation_url": f"{BASE}failure-modes/FM-0001/#mitigation",
                         "runbook_url": f"{BASE}failure-modes/FM-0001/#detection",
                         "summary": f"FM-0001 {title}: psi >= 0.25 (average over 1d)",
@@ -491,3 +505,16 @@ def test_record_text_is_shown_literally_by_prometheus(promtool: str, root: Path,
     }, sort_keys=False, allow_unicode=True), encoding="utf-8")
     result = _promtool(promtool, "test", "rules", "test.yml", cwd=out)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_template_literal_leaves_no_delimiter_of_its_own() -> None:
+    """Scanned as Go's lexer does (the leftmost `{{` opens an action), every
+    action in the escaped text is one of ours, whatever braces surround it."""
+    ours = '{{ "{{" }}'
+    for text in ["{", "{{", "{{{", "{{{{{", "{ {{", "}}{{", ours, "a{{{b}}}", HOSTILE]:
+        escaped = template_literal(text)
+        assert _as_rendered(escaped) == text
+        start = escaped.find("{{")
+        while start != -1:
+            assert escaped.startswith(ours, start), (text, escaped)
+            start = escaped.find("{{", start + len(ours))
