@@ -483,12 +483,12 @@ def test_record_text_is_shown_literally_by_prometheus(promtool: str, root: Path,
         "rule_files": ["rules.yml"],
         "evaluation_interval": "5m",
         "tests": [{
-            "interval": "2h",
+            "interval": "5m",
             "input_series": [{"series": 'fmcat_feature_psi{case="hostile"}',
-                              "values": "0.5x24"},
-                             {"series": 'up{job="x"}', "values": "1x24"}],
+                              "values": "0.5x600"},
+                             {"series": 'up{job="x"}', "values": "1x600"}],
             "alert_rule_test": [{
-                "eval_time": "1d",
+                "eval_time": "2d",
                 "alertname": _rules(rules)[0]["alert"],
                 "exp_alerts": [{
                     "exp_labels": {"action": "alert", "case": "hostile",
