@@ -11,12 +11,31 @@ Decisions:
 - One rule per detector, one group per cause category (`fmcat-<category>`),
   groups sorted by category and rules by failure-mode ID and detector order,
   so the file is stable and reviews show only real changes.
-- `expr` is `<metric> <op> <threshold>`, the metric taken from the signal's
-  `metric` in `taxonomy.yml`. The metric is expected to carry whatever labels
-  the detector's `scope` describes (feature, tenant, model); the rule fires
-  per series.
-- `for:` is the detector's window (`1d`, `30m`, ... are valid Prometheus
-  durations as written): the condition must hold for that long.
+- `expr` reads the signal's `metric` (from `taxonomy.yml`) the way its
+  `kind` says. A counter only grows, so compared raw it crosses a threshold
+  once and stays over it forever; its detector means "this many more within
+  the window": `increase(metric[window]) op threshold`. A gauge is a level,
+  and its detector means "over the window, the level is past the
+  threshold": `avg_over_time(metric[window]) op threshold`. The average, not
+  the maximum or minimum: one noisy scrape (a small batch, an exporter
+  restart) neither fires nor clears the alert, where `max_over_time` fires on
+  one spike and then keeps firing for a whole window after recovery, and
+  `min_over_time` (what `for: <window>` amounted to) lets one dip restart a
+  day-long clock, so a drift rule waited for a day without a dip. The average is
+  symmetric, so it serves `<` detectors (recall, acknowledgement rate) alike.
+  The metric is expected to carry whatever labels the detector's `scope`
+  describes (feature, tenant, model); the rule fires per series.
+- `for:` is a debounce, not the window (the aggregation already covers the
+  window): it only keeps one evaluation's glitch from notifying. Five
+  minutes is five evaluations at Prometheus's default interval; it is at
+  most a third of the window, so that a condition which lasts about one
+  window (a counter's single rise stays in `increase(m[w])` for `w`) still
+  outlasts the debounce and fires.
+- Prometheus expands every label and annotation as a Go text/template, so
+  contributed text (title, scope) would run there: `{{ with query "up" }}`
+  runs PromQL, and text that is not a valid template makes the whole rule
+  file fail to load. Every value is escaped to render exactly as written
+  (`template_literal`).
 - `log`-action detectors are left out by default. `log` means "record it for
   a periodic review, tell no one"; an alerting rule reaches Alertmanager and
   notifies unless someone routes it away, which is how alert fatigue starts
@@ -35,12 +54,19 @@ import yaml
 
 from .catalog import Catalog
 from .export import ExportError, stable_url
-from .model import FAILURE_MODE, Detector, FailureMode
+from .model import FAILURE_MODE, Detector, FailureMode, parse_duration
+from .taxonomy import Signal
 
 # libyaml's safe dumper writes the same text as PyYAML's, several times faster.
 _Dumper: type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 OP_NAMES = {">": "gt", ">=": "ge", "<": "lt", "<=": "le"}
+
+DEBOUNCE_SECONDS = 300
+"""The longest `for:` of a rule; shorter windows get a third of their length."""
+
+AGGREGATIONS = {"gauge": ("avg_over_time", "average"), "counter": ("increase", "increase")}
+"""Per signal kind: the PromQL function over the window, and its word in a summary."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +83,29 @@ def promql_number(value: float) -> str:
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
+
+
+def template_literal(text: str) -> str:
+    """`text` as a Prometheus template that renders exactly `text`.
+
+    Go's text/template has one delimiter, `{{`, and no raw block: text outside
+    actions, `}}` included, is copied as is. So each `{{` becomes the action
+    `{{ "{{" }}`, which prints two braces. Replacing left to right leaves no
+    lone `{` just before an inserted `{{`, so no new delimiter can form.
+    """
+    return text.replace("{{", '{{ "{{" }}')
+
+
+def prometheus_duration(seconds: int) -> str:
+    """Whole seconds as a Prometheus duration: `20s`, `1m40s`, `5m`."""
+    minutes, rest = divmod(seconds, 60)
+    return (f"{minutes}m" if minutes else "") + (f"{rest}s" if rest or not minutes else "")
+
+
+def debounce(window: str) -> str:
+    """The rule's `for:`: a third of the window, at most five minutes."""
+    third = int(parse_duration(window).total_seconds()) // 3
+    return prometheus_duration(min(DEBOUNCE_SECONDS, third))
 
 
 def alert_name(fm_id: str, detector: Detector) -> str:
@@ -99,36 +148,39 @@ def alert_rules(catalog: Catalog, base_url: str | None = None, *,
                 unique, number = f"{name}_{number}", number + 1
             names.add(unique)
             groups.setdefault(record.category, []).append(
-                _rule(unique, record, detector, signal.metric, base_url))
+                _rule(unique, record, detector, signal, base_url))
     ordered = [{"name": f"fmcat-{category}", "rules": rules}
                for category, rules in sorted(groups.items())]
     return RuleSet(ordered, skipped, sum(len(g["rules"]) for g in ordered))
 
 
-def _rule(name: str, record: FailureMode, detector: Detector, metric: str,
+def _rule(name: str, record: FailureMode, detector: Detector, signal: Signal,
           base_url: str | None) -> dict[str, Any]:
     threshold = promql_number(detector.threshold)
-    condition = f"{detector.signal} {detector.op} {threshold}"
+    function, word = AGGREGATIONS[signal.kind]
+    condition = f"{detector.signal} {detector.op} {threshold} ({word} over {detector.window})"
     annotations = {
-        "summary": f"{record.id} {record.title}: {condition} for {detector.window}",
+        "summary": f"{record.id} {record.title}: {condition}",
         "runbook_url": stable_url(FAILURE_MODE, record.id, "detection", base_url),
         "mitigation_url": stable_url(FAILURE_MODE, record.id, "mitigation", base_url),
     }
     if detector.scope:
         annotations["description"] = detector.scope
+    labels = {
+        "action": detector.action,
+        "category": record.category,
+        "failure_mode": record.id,
+        "severity": detector.severity,
+        "signal": detector.signal,
+    }
     # Key order is the conventional one of Prometheus rule files.
     return {
         "alert": name,
-        "expr": f"{metric} {detector.op} {threshold}",
-        "for": detector.window,
-        "labels": {
-            "action": detector.action,
-            "category": record.category,
-            "failure_mode": record.id,
-            "severity": detector.severity,
-            "signal": detector.signal,
-        },
-        "annotations": dict(sorted(annotations.items())),
+        "expr": f"{function}({signal.metric}[{detector.window}]) {detector.op} {threshold}",
+        "for": debounce(detector.window),
+        "labels": {key: template_literal(value) for key, value in labels.items()},
+        "annotations": {key: template_literal(value)
+                        for key, value in sorted(annotations.items())},
     }
 
 
@@ -139,7 +191,9 @@ def render_prometheus(catalog: Catalog, base_url: str | None = None, *,
     header = [
         "# Prometheus alerting rules generated by `fmcat export alerts` from the",
         "# Failure Mode Catalog. Do not edit: change the entry's detectors instead.",
-        f"# {rules.rules} rules in {len(rules.groups)} groups.",
+        f"# {rules.rules} rules in {len(rules.groups)} groups. Counters are compared by their",
+        "# increase() over the detector's window, gauges by their avg_over_time() over it;",
+        "# `for:` is a short debounce, not the window.",
     ]
     if rules.skipped_log:
         header.append(f"# {rules.skipped_log} log-action detectors are not exported "

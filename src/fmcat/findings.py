@@ -65,6 +65,7 @@ _RULES = [
     # Vocabulary.
     Rule("FMC030", Severity.ERROR, "value not in the taxonomy"),
     Rule("FMC031", Severity.ERROR, "invalid taxonomy file"),
+    Rule("FMC032", Severity.WARNING, "signal kind contradicts its metric name"),
     # Body.
     Rule("FMC040", Severity.ERROR, "required section missing"),
     Rule("FMC041", Severity.ERROR, "section is empty"),

@@ -35,10 +35,25 @@ class RankedTerm(_Strict):
     definition: str
 
 
+SignalKind = Literal["gauge", "counter"]
+
+KIND_HINT = ("kind: gauge (a level such as a rate or a latency; compared as its average "
+             "over the detector's window) or kind: counter (a running total that only "
+             "grows; compared as its increase over the window)")
+
+
 class Signal(_Strict):
+    """A measured quantity detectors compare with a threshold.
+
+    `kind` is required rather than defaulted: compared raw, a counter crosses
+    its threshold once and stays over it forever, so a wrong default would
+    make alerts that never clear.
+    """
+
     title: str
     unit: Literal["ratio", "count", "ms", "minutes", "hours"]
     metric: str = Field(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+    kind: SignalKind
 
 
 class Steward(_Strict):
@@ -97,10 +112,36 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy | None, list[Finding]]:
         problems = []
         for error in exc.errors():
             loc = tuple(error["loc"])
+            is_kind = loc[:1] == ("signals",) and loc[-1:] == ("kind",)
             problems.append(finding(
                 "FMC031", TAXONOMY_FILE, doc.line_of(loc), ".".join(map(str, loc)),
-                error["msg"], "see the comments at the top of taxonomy.yml",
+                error["msg"],
+                KIND_HINT if is_kind else "see the comments at the top of taxonomy.yml",
             ))
         return None, problems
-    return taxonomy, [finding("FMC031", f.file, f.line, f.field, f.message, f.hint)
-                      for f in doc.findings]
+    findings = [finding("FMC031", f.file, f.line, f.field, f.message, f.hint)
+                for f in doc.findings]
+    for name, signal in taxonomy.signals.items():
+        problem = kind_contradiction(signal)
+        if problem:
+            loc = ("signals", name, "kind")
+            findings.append(finding("FMC032", TAXONOMY_FILE, doc.line_of(loc),
+                                    ".".join(loc), problem, KIND_HINT))
+    return taxonomy, findings
+
+
+def kind_contradiction(signal: Signal) -> str:
+    """Why the metric's name contradicts the signal's kind, or "" if it does not.
+
+    Prometheus names counters `<name>_total` and nothing else so. A mismatch
+    is a warning rather than an error because a team may have to live with a
+    legacy exporter's name; it is most often a kind set by mistake, which
+    turns every alert on the signal into one that never clears or never fires.
+    """
+    if signal.kind == "counter" and not signal.metric.endswith("_total"):
+        return (f"kind is counter but metric {signal.metric!r} does not end in _total, "
+                "as Prometheus counters do")
+    if signal.kind == "gauge" and signal.metric.endswith("_total"):
+        return (f"kind is gauge but metric {signal.metric!r} ends in _total, "
+                "which Prometheus reserves for counters")
+    return ""
