@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from fmcat.catalog import load_catalog
 from fmcat.cli import main
@@ -245,3 +246,41 @@ def test_characters_xml_forbids_are_refused_with_a_finding(
     assert found[0].hint
     assert main(["validate", "--root", str(root)]) == 1
     assert "FMC053" in capsys.readouterr().out
+
+
+def test_export_catalog_prints_no_command(root: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """`fmcat export catalog` without -o prints the document into the CI log."""
+    _poison(root)
+    assert main(["export", "catalog", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert _commands(out) == []
+    titles = [r["title"] for r in json.loads(out)["failure_modes"]]
+    assert f"Covariate shift{RAW}" in titles
+
+
+def test_export_alerts_prints_no_command(root: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """The rule file is printed (and often `cat` in CI); it must still load as written."""
+    _poison(root)
+    assert main(["export", "alerts", "--root", str(root),
+                 "--base-url", "https://catalog.example.com/"]) == 0
+    out = capsys.readouterr().out
+    assert _commands(out) == []
+    rules = [rule for group in yaml.safe_load(out)["groups"] for rule in group["rules"]]
+    shown = " ".join(str(rule["annotations"]) for rule in rules)
+    assert "##[error]legacy" in shown
+
+
+def test_a_plain_title_with_the_legacy_form_is_escaped_in_the_rule_file(
+        root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without a line break YAML would single-quote it, where no escape exists."""
+    _edit(root, FM1, "title: Covariate shift in input features",
+          "title: 'Covariate shift ##[error]x'")
+    assert main(["export", "alerts", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert _commands(out) == []
+    assert "Covariate shift ##[error]x" in out.replace("#\\x23[", "##[")
+    summaries = [rule["annotations"]["summary"] for group in yaml.safe_load(out)["groups"]
+                 for rule in group["rules"] if rule["labels"]["failure_mode"] == "FM-0001"]
+    assert summaries and all("Covariate shift ##[error]x" in s for s in summaries)

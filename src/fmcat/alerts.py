@@ -58,7 +58,19 @@ from .model import FAILURE_MODE, Detector, FailureMode, parse_duration
 from .taxonomy import Signal
 
 # libyaml's safe dumper writes the same text as PyYAML's, several times faster.
-_Dumper: type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_BaseDumper: type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]
+    """The safe dumper, writing a string that holds `##[` double-quoted (see `_inert_yaml`)."""
+
+
+def _represent_str(dumper: Any, value: str) -> Any:
+    style = '"' if "##[" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 OP_NAMES = {">": "gt", ">=": "ge", "<": "lt", "<=": "le"}
 
@@ -202,4 +214,28 @@ def render_prometheus(catalog: Catalog, base_url: str | None = None, *,
     # never folded, so a changed scope shows as one changed line in review.
     body = yaml.dump({"groups": rules.groups}, Dumper=_Dumper, sort_keys=False,
                      allow_unicode=True, default_flow_style=False, width=1_000_000)
-    return "\n".join(header) + "\n" + body
+    return "\n".join(header) + "\n" + _inert_yaml(body)
+
+
+_LEGACY_COMMAND = re.compile(r"##\[")
+
+
+def _inert_yaml(body: str) -> str:
+    """The rule file with GitHub's legacy `##[` command form spelt `#\\x23[`.
+
+    Rule files are printed and `cat` in CI logs, where the runner acts on
+    `##[` anywhere in a line. YAML reads `\\x23` as `#` only inside a
+    double-quoted scalar, so a line holding `##[` is rewritten only when it is
+    a `key: "…"` line, which is how `_Dumper` writes every string holding
+    `##[`; any other line is refused rather than printed unescaped.
+    """
+    lines = body.split("\n")
+    for number, line in enumerate(lines):
+        if "##[" not in line:
+            continue
+        key, sep, value = line.partition(": ")
+        if not (sep and value.startswith('"') and value.endswith('"')):
+            raise ExportError(f"line {number + 1} of the rule file holds '##[' outside a "
+                              "double-quoted string; remove '##[' from the record's text")
+        lines[number] = key + sep + _LEGACY_COMMAND.sub(r"#\\x23[", value)
+    return "\n".join(lines)

@@ -17,7 +17,7 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from typing import Any
 from . import alerts, cli, drill, export, recommend
 from .catalog import Catalog, kind_of, load_catalog
 from .findings import Severity, did_you_mean, format_text, summarize
+from .inert import escape_json
 from .model import ANY_RECORD_ID
 from .project import load_checked
 
@@ -69,10 +70,15 @@ def _valid_catalog(root: Path) -> Catalog | None:
     return catalog
 
 
-def _emit(text: str, output: str | None) -> None:
-    """Write to `-o FILE` (printing its path) or to stdout."""
+def _emit(text: str, output: str | None, *,
+          printable: Callable[[str], str] = lambda text: text) -> None:
+    """Write to `-o FILE` (printing its path) or to stdout.
+
+    `printable` makes the text inert for a CI log when it goes to stdout
+    (e.g. `escape_json`); a file keeps the exact bytes the site publishes.
+    """
     if not output:
-        sys.stdout.write(text)
+        sys.stdout.write(printable(text))
         return
     path = Path(output)
     cli.write_output(path, text, "-o")
@@ -92,7 +98,7 @@ def cmd_export_catalog(args: argparse.Namespace) -> int:
     except export.ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return cli.EXIT_FINDINGS
-    _emit(text, args.output)
+    _emit(text, args.output, printable=escape_json)
     return cli.EXIT_OK
 
 
