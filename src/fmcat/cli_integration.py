@@ -289,7 +289,10 @@ _RECOMMEND_EPILOG = """\
 observed signals:
   --signal psi=0.31 (repeatable), and/or --input FILE.json (or - for stdin)
   holding [{"signal": "psi", "value": 0.31, "labels": {"feature": "age"}}, ...]
-  or {"signals": [...]}. Signal names are those of taxonomy.yml.
+  or {"signals": [...]}. Signal names are those of taxonomy.yml. Give each
+  value as the detector reads it over its window: a gauge's average over the
+  window, a counter's increase over it (the signal's kind is in taxonomy.yml),
+  as the exported alert rules do.
 
 exit codes:
   0  at least one failure mode matched

@@ -48,7 +48,7 @@ from .model import (
 )
 from .taxonomy import Taxonomy
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: signals carry their kind (gauge or counter)
 """Version of the export format; see the module docstring for when it changes."""
 
 API_DIR = "api"
@@ -189,7 +189,7 @@ class ExportedCatalog(_Exported):
     """The whole catalog in one document: `api/catalog.json`."""
 
     model_config = ConfigDict(title="Failure Mode Catalog")
-    schema_version: Literal["1.0"]
+    schema_version: Literal["1.1"]
     generator: str
     base_url: str | None
     taxonomy: Taxonomy
