@@ -21,13 +21,13 @@ change preceded the incident.
 
 from __future__ import annotations
 
-import gc
 import shutil
-import time
+import sys
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
@@ -472,7 +472,13 @@ def test_compute_metrics_is_deterministic_and_independent_of_the_copy(tmp_path: 
 
 
 def test_metrics_scale_linearly() -> None:
-    """Ten times the incidents must not take anywhere near a hundred times as long."""
+    """Ten times the incidents must not take anywhere near a hundred times the work.
+
+    Work is counted, not timed: the number of Python lines executed is the
+    same on every run and every machine, while wall time on a shared CI
+    machine is not (the timed version of this test failed under load). The
+    benchmark (`benchmarks/run.py`) measures the time.
+    """
     base = datetime(2020, 1, 1, tzinfo=UTC)
 
     def catalog_of(count: int) -> Catalog:
@@ -481,19 +487,20 @@ def test_metrics_scale_linearly() -> None:
                       modes=(("FM-0001", "FM-0004", "FM-0099")[i % 3],))
             for i in range(count)))
 
-    def timed(catalog: Catalog) -> float:
-        # Best of three with the collector off: the question is the growth
-        # of the algorithm, not the noise of a shared CI machine.
-        gc.disable()
-        try:
-            runs = []
-            for _ in range(3):
-                start = time.perf_counter()
-                metrics.compute_metrics(catalog, TODAY)
-                runs.append(time.perf_counter() - start)
-            return min(runs)
-        finally:
-            gc.enable()
+    def lines_run(catalog: Catalog) -> int:
+        count = 0
 
-    small, large = timed(catalog_of(400)), timed(catalog_of(4000))
-    assert large < 30 * max(small, 1e-3)
+        def trace(frame: FrameType, event: str, arg: object) -> object:
+            nonlocal count
+            count += event == "line"
+            return trace
+
+        sys.settrace(trace)
+        try:
+            metrics.compute_metrics(catalog, TODAY)
+        finally:
+            sys.settrace(None)
+        return count
+
+    small, large = lines_run(catalog_of(400)), lines_run(catalog_of(4000))
+    assert large < 15 * small, (small, large)
