@@ -9,14 +9,20 @@ grows.
 from __future__ import annotations
 
 import shutil
+import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from fmcat.catalog import load_catalog
 from fmcat.findings import RULES, Finding
+from fmcat.metrics import TargetsFile
+from fmcat.model import CaseStudy, FailureMode, Incident, Playbook
 
 from .conftest import FIXTURE
 
@@ -205,3 +211,55 @@ def test_a_broken_record_is_reported_not_dropped(fresh_catalog: Path) -> None:
     assert "FM-0001" not in catalog.entries
     assert any(f.file == FM1 and f.severity == "error" for f in catalog.findings)
     assert not catalog.ok
+
+
+NON_FINITE = [".nan", ".NaN", ".inf", "-.inf", ".Inf"]
+
+
+@pytest.mark.parametrize("value", NON_FINITE)
+@pytest.mark.parametrize(("file", "old", "new", "field"), [
+    (FM1, "threshold: 0.25", "threshold: {v}", "detectors.0.threshold"),
+    (CS1, "before: 21", "before: {v}", "metrics.0.before"),
+    (CS1, "after: 1,", "after: {v},", "metrics.0.after"),
+], ids=["detector-threshold", "case-metric-before", "case-metric-after"])
+def test_non_finite_numbers_are_refused_with_their_field(  # noqa: PLR0913, PLR0917
+        fresh_catalog: Path, file: str, old: str, new: str, field: str, value: str) -> None:
+    """JSON has no NaN or infinity: a record holding one validated and then
+    broke the build's API export with a traceback."""
+    new = new.format(v=value)
+    _apply(fresh_catalog, Case("FMC012", file, old, new, field))
+    findings = load_catalog(fresh_catalog, today=TODAY).findings
+    refused = [f for f in findings if f.code == "FMC012" and f.field == field]
+    assert refused, [(f.code, f.field) for f in findings]
+    assert refused[0].file == file
+    assert refused[0].line == _expected_line(fresh_catalog, Case("FMC012", file, old, new,
+                                                                   field))
+    assert "finite" in refused[0].message
+    assert ".nan" in refused[0].hint
+
+
+def _floats(annotation: Any, path: str, guarded: bool = False) -> Iterator[tuple[str, bool]]:
+    """(field path, refuses NaN and infinity) for every float in a type annotation."""
+    if annotation is float:
+        yield path, guarded
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, info in annotation.model_fields.items():
+            own = any(getattr(m, "allow_inf_nan", None) is False for m in info.metadata)
+            yield from _floats(info.annotation, f"{path}.{name}", own)
+    else:
+        metadata = getattr(annotation, "__metadata__", ())
+        guarded = guarded or any(getattr(m, "allow_inf_nan", None) is False
+                                 for item in metadata for m in (item, *getattr(
+                                     item, "metadata", ())))
+        for inner in typing.get_args(annotation):
+            yield from _floats(inner, path, guarded)
+
+
+@pytest.mark.parametrize("model", [FailureMode, Playbook, CaseStudy, Incident, TargetsFile],
+                         ids=lambda m: m.__name__)
+def test_every_float_field_of_every_kind_refuses_nan_and_infinity(
+        model: type[BaseModel]) -> None:
+    """A float field added later gets the same guard, or this test names it."""
+    found = list(_floats(model, model.__name__))
+    assert all(guarded for _, guarded in found), [p for p, g in found if not g]
+    assert found or model in (Playbook, Incident)
