@@ -222,7 +222,7 @@ NON_FINITE = [".nan", ".NaN", ".inf", "-.inf", ".Inf"]
     (CS1, "before: 21", "before: {v}", "metrics.0.before"),
     (CS1, "after: 1,", "after: {v},", "metrics.0.after"),
 ], ids=["detector-threshold", "case-metric-before", "case-metric-after"])
-def test_non_finite_numbers_are_refused_with_their_field(  # noqa: PLR0913, PLR0917
+def test_non_finite_numbers_are_refused_with_their_field(
         fresh_catalog: Path, file: str, old: str, new: str, field: str, value: str) -> None:
     """JSON has no NaN or infinity: a record holding one validated and then
     broke the build's API export with a traceback."""
@@ -263,3 +263,38 @@ def test_every_float_field_of_every_kind_refuses_nan_and_infinity(
     found = list(_floats(model, model.__name__))
     assert all(guarded for _, guarded in found), [p for p, g in found if not g]
     assert found or model in (Playbook, Incident)
+
+
+def _add_failure_modes(root: Path, count: int) -> None:
+    source = (root / FM2).read_text(encoding="utf-8")
+    for number in range(20, 20 + count):
+        record_id = f"FM-{number:04d}"
+        text = source.replace("id: FM-0002", f"id: {record_id}").replace(
+            'aliases: [FM-0099, "old/prior-shift/"]\n', "")
+        (root / "entries" / f"{record_id}-copy.md").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(("file", "old", "new", "field"), [
+    (INC1, "failure_modes: [FM-0001]", "failure_modes: [FM-7777]", "failure_modes.0"),
+    (FM1, "related: [FM-0002]", "related: [FM-7777]", "related.0"),
+    (FM1, "[the drift playbook](MP-0013)", "[the drift playbook](FM-7777)", "body"),
+])
+def test_an_unknown_id_hint_points_at_records_not_the_taxonomy(
+        fresh_catalog: Path, file: str, old: str, new: str, field: str) -> None:
+    """With more than a dozen records, the hint said "see taxonomy.yml for the
+    N allowed values": IDs are not in the taxonomy."""
+    _add_failure_modes(fresh_catalog, 14)
+    _apply(fresh_catalog, Case("FMC022", file, old, new, field))
+    found = [f for f in load_catalog(fresh_catalog, today=TODAY).findings
+             if f.code == "FMC022" and f.field == field]
+    assert found, field
+    assert "taxonomy" not in found[0].hint
+    assert "entries/" in found[0].hint
+
+
+def test_a_vocabulary_hint_still_points_at_the_taxonomy(fresh_catalog: Path) -> None:
+    _apply(fresh_catalog, Case("FMC030", FM1, "causes: [data-drift]", "causes: [qqqq]",
+                               "causes.0"))
+    found = next(f for f in load_catalog(fresh_catalog, today=TODAY).findings
+                 if f.code == "FMC030")
+    assert "taxonomy.yml" in found.hint or found.hint.startswith("allowed:")

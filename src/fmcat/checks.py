@@ -19,6 +19,7 @@ from .findings import Finding, did_you_mean, finding
 from .frontmatter import Document, Loc
 from .model import (
     ANY_RECORD_ID,
+    KIND_BY_PREFIX,
     CaseStudy,
     FailureMode,
     Incident,
@@ -81,19 +82,31 @@ class _Context:
         options = list(allowed)
         if value not in options:
             self.add("FMC030", loc, f"'{value}' is not a known {what}",
-                     did_you_mean(value, options))
+                     did_you_mean(value, options, source="taxonomy.yml"))
 
     def ref(self, loc: Loc, value: str, catalog: Catalog, prefix: str | None = None) -> None:
         if catalog.knows(value):
             return
-        candidates = [i for i in catalog.entries if prefix is None or i.startswith(prefix)]
         self.add("FMC022", loc, f"{value} does not exist in this catalog",
-                 did_you_mean(value, candidates) if candidates else "create it first")
+                 unknown_id_hint(value, catalog, prefix))
 
     def url(self, loc: Loc, value: str) -> None:
         if not body.is_external(value) or body.is_unsafe_url(value):
             self.add("FMC051", loc, f"'{value[:60]}' is not an http(s) or mailto URL",
                      "links in front matter must be absolute http(s) URLs")
+
+
+def unknown_id_hint(value: str, catalog: Catalog, prefix: str | None = None) -> str:
+    """The closest ID of the expected kind, or where the IDs are: record IDs
+    are file names in the kind's folder, not values of the taxonomy."""
+    kind = KIND_BY_PREFIX.get(prefix or value[:2])
+    candidates = [i for i in catalog.entries if prefix is None or i.startswith(prefix)]
+    if not candidates:
+        return "create it first" + (f" (`fmcat new` writes it into {kind.folder}/)"
+                                    if kind else "")
+    folder = f"{kind.folder}/" if kind else "the record folders"
+    close = did_you_mean(value, candidates, source=f"the file names in {folder}")
+    return close if "see " in close else f"{close} (IDs are the file names in {folder})"
 
 
 def check_entry(entry: Entry, catalog: Catalog, taxonomy: Taxonomy) -> list[Finding]:
@@ -211,7 +224,7 @@ def _check_body(entry: Entry, ctx: _Context, catalog: Catalog) -> None:
         elif not catalog.knows(parsed[0]):
             ctx.out.append(finding(
                 "FMC022", doc.path, link.line, "body", f"link to unknown record {parsed[0]}",
-                did_you_mean(parsed[0], catalog.entries),
+                unknown_id_hint(parsed[0], catalog, parsed[0][:2]),
             ))
     for problem in body.unsafe_markup(doc.body, doc.body_line):
         code = "FMC051" if "URL" in problem.message or "link" in problem.message else "FMC050"
