@@ -298,3 +298,47 @@ def test_a_vocabulary_hint_still_points_at_the_taxonomy(fresh_catalog: Path) -> 
     found = next(f for f in load_catalog(fresh_catalog, today=TODAY).findings
                  if f.code == "FMC030")
     assert "taxonomy.yml" in found.hint or found.hint.startswith("allowed:")
+
+
+@pytest.mark.parametrize("alias", [
+    "feed.xml", "feed.json", "404.html", "sitemap.xml", "api/catalog.json", "api",
+    "api/failure-modes/x/", "matrix", "matrix/", "/matrix/", "fm-0001", "fm-0001/",
+    "mp-0009", "failure-modes", "failure-modes/fm-0001/", "playbooks/mp-0013",
+    "browse/x/", "drills/fm-0001.txt", "assets/x/", "search", "pagefind", "review/",
+    "whats-new", "trends", "metrics", "stewards", "quality", "case-studies",
+])
+def test_an_alias_may_not_take_a_url_the_site_produces(fresh_catalog: Path, alias: str) -> None:
+    """Each of these validated, then broke the build (a redirect written over
+    feed.xml or matrix/) or silently took over another record's permalink."""
+    _apply(fresh_catalog, Case("FMC023", FM2, '"old/prior-shift/"', f'"{alias}"', "aliases.1"))
+    found = [f for f in load_catalog(fresh_catalog, today=TODAY).findings
+             if f.code == "FMC023"]
+    assert found, alias
+    assert found[0].file == FM2
+    assert found[0].field == "aliases.1"
+    assert found[0].line == _expected_line(fresh_catalog, Case("FMC023", FM2, "", "aliases:",
+                                                                 ""))
+    assert found[0].hint
+
+
+def test_an_alias_may_not_take_a_hand_written_page(fresh_catalog: Path) -> None:
+    (fresh_catalog / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
+    _apply(fresh_catalog, Case("FMC023", FM2, '"old/prior-shift/"', '"about/"', "aliases.1"))
+    assert any(f.code == "FMC023" and f.field == "aliases.1"
+               for f in load_catalog(fresh_catalog, today=TODAY).findings)
+
+
+@pytest.mark.parametrize("alias", ["old/prior-shift/", "failure-modes/prior-shift/",
+                                   "kb/ml/prior-shift"])
+def test_old_paths_outside_the_sites_own_urls_stay_allowed(fresh_catalog: Path,
+                                                           alias: str) -> None:
+    _apply(fresh_catalog, Case("FMC023", FM2, '"old/prior-shift/"', f'"{alias}"', "aliases.1"))
+    assert load_catalog(fresh_catalog, today=TODAY).findings == []
+
+
+def test_two_aliases_that_differ_only_in_case_or_slashes_collide(fresh_catalog: Path) -> None:
+    _apply(fresh_catalog, Case("FMC023", FM1, "status: active", "status: active\n"
+                               'aliases: ["old/prior-shift"]', "aliases.0"))
+    found = [f for f in load_catalog(fresh_catalog, today=TODAY).findings
+             if f.code == "FMC023"]
+    assert found

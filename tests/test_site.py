@@ -13,7 +13,10 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import Abort
 
-from .conftest import REPO, broken_links, build_site, read_page
+from fmcat.catalog import load_catalog
+from fmcat.outputs import alias_key, reserved_by
+
+from .conftest import FIXTURE, REPO, broken_links, build_site, read_page
 
 FIXED_ANCHORS = ["summary", "symptoms", "latent-conditions", "reproduction", "detection",
                  "mitigation", "rationale", "checklist", "history"]
@@ -248,6 +251,26 @@ def test_the_site_publishes_the_api_and_drills(built_fixture: Path) -> None:
     assert text.startswith("# Game day: FM-0001")
     assert not (built_fixture / "drills" / "FM-0003.txt").exists()
     assert card.find("button", attrs={"data-fmcat-copy": "../../FM-0001/#detection"})
+
+
+def test_a_retired_id_keeps_its_api_file_and_drill(built_fixture: Path) -> None:
+    """After a merge (FM-0099 into FM-0002) the old ID's API file and drill
+    resolve to the successor's, byte for byte, as its page URL redirects."""
+    api = built_fixture / "api" / "failure-modes"
+    assert (api / "FM-0099.json").read_bytes() == (api / "FM-0002.json").read_bytes()
+    drills = built_fixture / "drills"
+    assert (drills / "FM-0099.txt").read_bytes() == (drills / "FM-0002.txt").read_bytes()
+
+
+def test_every_top_level_name_of_the_site_is_reserved_from_aliases(built_fixture: Path) -> None:
+    """A page the build starts to generate is refused as an alias by
+    `fmcat validate` too, or this test names it."""
+    catalog = load_catalog(FIXTURE)
+    own = {alias_key(alias).split("/")[0] for entry in catalog.entries.values()
+           for alias in entry.record.aliases}  # an alias's own redirect
+    free = [path.name for path in built_fixture.iterdir()
+            if path.name not in {"index.html", *own} and not reserved_by(path.name, catalog)]
+    assert free == []
 
 
 def test_record_pages_are_the_same_without_the_nav_cache(

@@ -370,22 +370,37 @@ def check_incident(item: IncidentEntry, catalog: Catalog, taxonomy: Taxonomy) ->
 
 
 def check_aliases(catalog: Catalog) -> Iterator[Finding]:
+    """Each alias redirects to its record: it may name a retired ID of the same
+    kind or an old path, never a URL the site already produces."""
+    from .outputs import alias_key, reserved_by  # noqa: PLC0415 - outputs imports the catalog
+
     claimed: dict[str, str] = {}
     for entry in catalog.entries.values():
         ctx = _Context(entry.doc, [])
         for index, alias in enumerate(entry.record.aliases):
             loc = ("aliases", index)
             if ANY_RECORD_ID.match(alias):
-                if alias in catalog.entries:
-                    ctx.add("FMC023", loc, f"alias {alias} is the ID of a live record "
-                            f"({catalog.entries[alias].path})",
+                if alias in catalog.entries or alias in catalog.unreadable:
+                    where = catalog.entries[alias].path if alias in catalog.entries \
+                        else catalog.unreadable[alias]
+                    ctx.add("FMC023", loc, f"alias {alias} is the ID of a live record ({where})",
                             "withdraw that record with superseded_by instead")
                 elif alias[:2] != entry.id[:2]:
-                    ctx.add("FMC023", loc, f"alias {alias} is of another kind than {entry.id}")
+                    ctx.add("FMC023", loc, f"alias {alias} is of another kind than {entry.id}",
+                            f"an alias of {entry.id} is a retired {entry.id[:2]}- ID or an old "
+                            "path")
             elif not _ALIAS_PATH.match(alias) or ".." in alias:
                 ctx.add("FMC023", loc, f"alias '{alias}' is neither a record ID nor a site path",
-                        "use a retired ID (FM-0042) or an old path such as 'failure-modes/old/'")
-            if alias in claimed:
-                ctx.add("FMC023", loc, f"alias {alias} is also claimed by {claimed[alias]}")
-            claimed.setdefault(alias, entry.id)
+                        "use a retired ID (FM-0042) or an old path such as 'old/covariate-shift/'")
+            else:
+                owner = reserved_by(alias, catalog)
+                if owner:
+                    ctx.add("FMC023", loc, f"alias '{alias}' is taken by {owner}",
+                            "an old path must be one this site does not publish, e.g. "
+                            "'old/covariate-shift/'; a retired ID is written as FM-0042")
+            key = alias_key(alias)
+            if key in claimed:
+                ctx.add("FMC023", loc, f"alias {alias} is also claimed by {claimed[key]}",
+                        "an old URL can redirect to one record only")
+            claimed.setdefault(key, entry.id)
         yield from ctx.out
