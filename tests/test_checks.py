@@ -83,6 +83,8 @@ CASES = [
          "body"),
     Case("FMC043", FM1, "## Checklist", "## Symptoms\n\nAgain.\n\n## Checklist", "body",
          marker="## Symptoms\n\nAgain."),
+    Case("FMC044", FM1, "## Checklist", "## Checklist {#detection}", "body"),
+    Case("FMC045", FM1, "## Checklist", "### History\n\nOlder.\n\n## Checklist", "body"),
     Case("FMC050", FM1, "No reference distribution", "<script>alert(1)</script> No reference",
          "body"),
     Case("FMC051", FM1, "[the drift playbook](MP-0013)",

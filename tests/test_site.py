@@ -15,6 +15,7 @@ from mkdocs.exceptions import Abort
 
 from fmcat.catalog import load_catalog
 from fmcat.outputs import alias_key, reserved_by
+from fmcat.project import load_checked
 
 from .conftest import FIXTURE, REPO, broken_links, build_site, read_page
 
@@ -291,3 +292,22 @@ def test_record_pages_are_the_same_without_the_nav_cache(
     assert differing == []
     nav = read_page(site, "failure-modes/FM-0001/").select_one("nav.md-nav--primary")
     assert nav.find("a", href="../")  # the catalog, relative to a record's folder
+
+
+def test_sections_after_a_one_line_code_span_keep_their_anchors_and_tables(
+        catalog_dir: Path) -> None:
+    """A one-line ```span``` made the scanner see a fence to the end of the
+    body: validation called the later sections missing, and the build put no
+    fixed anchors or detectors table on them."""
+    entry = catalog_dir / "entries" / "FM-0001-covariate-shift.md"
+    text = entry.read_text(encoding="utf-8").replace(
+        "## Latent conditions\n", "## Latent conditions\n\n```pip install x``` first.\n\n"
+        "### Detection\n\nA subsection named like a section.\n", 1)
+    entry.write_text(text, encoding="utf-8")
+    assert not [f for f in load_checked(catalog_dir).findings if f.severity == "error"]
+    page = read_page(build_site(catalog_dir, strict=True), "failure-modes/FM-0001/")
+    for anchor in FIXED_ANCHORS:
+        assert len(page.find_all(id=anchor)) == 1, anchor
+    assert any("fmcat-detectors" in part for part in _section(page, "detection"))
+    ids = [tag["id"] for tag in page.find_all(id=True)]
+    assert sorted(ids) == sorted(set(ids))

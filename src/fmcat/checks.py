@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from markdown.extensions.toc import slugify as toc_slugify
+
 from . import body
 from .findings import Finding, did_you_mean, finding
 from .frontmatter import Document, Loc
@@ -194,7 +196,9 @@ def _check_body(entry: Entry, ctx: _Context, catalog: Catalog) -> None:
     seen: set[str] = set()
     for heading in body.headings(doc.body, doc.body_line):
         key = heading.text.lower()
-        if heading.level == 2 and key in seen:
+        if heading.level != 2:
+            continue  # a subsection may share a section's title; only h2 are sections
+        if key in seen:
             ctx.out.append(finding("FMC043", doc.path, heading.line, "body",
                                    f"section '{heading.text}' appears twice",
                                    "merge the two sections"))
@@ -226,10 +230,38 @@ def _check_body(entry: Entry, ctx: _Context, catalog: Catalog) -> None:
                 "FMC022", doc.path, link.line, "body", f"link to unknown record {parsed[0]}",
                 unknown_id_hint(parsed[0], catalog, parsed[0][:2]),
             ))
+    _check_ids(entry, ctx)
     for problem in body.unsafe_markup(doc.body, doc.body_line):
         code = "FMC051" if "URL" in problem.message or "link" in problem.message else "FMC050"
         ctx.out.append(finding(code, doc.path, problem.line, "body", problem.message,
                                problem.hint))
+
+
+def _check_ids(entry: Entry, ctx: _Context) -> None:
+    """Every element id of a record page is the build's, and appears once.
+
+    Hand-written ids are refused outright (see `body.explicit_ids`). A
+    heading gets an id from its text (toc), which Markdown keeps unique
+    among headings but cannot keep apart from the ids of the generated
+    parts of the page (`#summary`, `#history`, `#incidents`...).
+    """
+    from .export import anchors  # noqa: PLC0415 - export imports the catalog
+
+    doc = entry.doc
+    for problem in body.explicit_ids(doc.body, doc.body_line):
+        ctx.out.append(finding("FMC044", doc.path, problem.line, "body", problem.message,
+                               problem.hint))
+    own = {section.title.lower() for section in entry.kind.sections}
+    reserved = set(anchors(entry.kind)) - {section.anchor for section in entry.kind.sections}
+    for heading in body.headings(doc.body, doc.body_line):
+        if heading.level == 2 and heading.text.lower() in own:
+            continue
+        slug = toc_slugify(heading.text.replace("`", "").replace("*", ""), "-")
+        if slug in reserved:
+            ctx.out.append(finding(
+                "FMC045", doc.path, heading.line, "body",
+                f"heading '{heading.text}' would take the anchor #{slug} of the page's "
+                "generated part", f"rename the heading, e.g. '{heading.text} notes'"))
 
 
 def _check_failure_mode(record: FailureMode, entry: Entry, ctx: _Context, catalog: Catalog,

@@ -56,6 +56,8 @@ _RULES = [
     Rule("FMC041", Severity.ERROR, "section is empty"),
     Rule("FMC042", Severity.ERROR, "broken relative link"),
     Rule("FMC043", Severity.ERROR, "duplicate section"),
+    Rule("FMC044", Severity.ERROR, "explicit element id in a record body"),
+    Rule("FMC045", Severity.ERROR, "heading takes an anchor the page reserves"),
     # Safety.
     Rule("FMC050", Severity.ERROR, "unsafe HTML in contributed text"),
     Rule("FMC051", Severity.ERROR, "unsafe URL"),
