@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import markdown
+import markdown  # type: ignore[import-untyped]  # no stubs; only the fence reader is used
 
 MARKDOWN_EXTENSIONS = ["toc", "attr_list", "admonition", "tables", "def_list",
                        "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",

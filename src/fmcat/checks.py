@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from markdown.extensions.toc import slugify as toc_slugify
+from markdown.extensions.toc import slugify as toc_slugify  # type: ignore[import-untyped]
 
 from . import body
 from .findings import Finding, did_you_mean, finding
