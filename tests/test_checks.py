@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import os
 import shutil
+import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from fmcat.catalog import load_catalog
 from fmcat.findings import RULES, Finding
+from fmcat.metrics import TargetsFile
+from fmcat.model import CaseStudy, FailureMode, Incident, Playbook
 
 from .conftest import FIXTURE
 
@@ -86,6 +91,8 @@ CASES = [
          "body"),
     Case("FMC043", FM1, "## Checklist", "## Symptoms\n\nAgain.\n\n## Checklist", "body",
          marker="## Symptoms\n\nAgain."),
+    Case("FMC044", FM1, "## Checklist", "## Checklist {#detection}", "body"),
+    Case("FMC045", FM1, "## Checklist", "### History\n\nOlder.\n\n## Checklist", "body"),
     Case("FMC050", FM1, "No reference distribution", "<script>alert(1)</script> No reference",
          "body"),
     Case("FMC051", FM1, "[the drift playbook](MP-0013)",
@@ -247,3 +254,134 @@ def test_a_broken_record_is_reported_not_dropped(fresh_catalog: Path) -> None:
     assert "FM-0001" not in catalog.entries
     assert any(f.file == FM1 and f.severity == "error" for f in catalog.findings)
     assert not catalog.ok
+
+
+NON_FINITE = [".nan", ".NaN", ".inf", "-.inf", ".Inf"]
+
+
+@pytest.mark.parametrize("value", NON_FINITE)
+@pytest.mark.parametrize(("file", "old", "new", "field"), [
+    (FM1, "threshold: 0.25", "threshold: {v}", "detectors.0.threshold"),
+    (CS1, "before: 21", "before: {v}", "metrics.0.before"),
+    (CS1, "after: 1,", "after: {v},", "metrics.0.after"),
+], ids=["detector-threshold", "case-metric-before", "case-metric-after"])
+def test_non_finite_numbers_are_refused_with_their_field(
+        fresh_catalog: Path, file: str, old: str, new: str, field: str, value: str) -> None:
+    """JSON has no NaN or infinity: a record holding one validated and then
+    broke the build's API export with a traceback."""
+    new = new.format(v=value)
+    _apply(fresh_catalog, Case("FMC012", file, old, new, field))
+    findings = load_catalog(fresh_catalog, today=TODAY).findings
+    refused = [f for f in findings if f.code == "FMC012" and f.field == field]
+    assert refused, [(f.code, f.field) for f in findings]
+    assert refused[0].file == file
+    assert refused[0].line == _expected_line(fresh_catalog, Case("FMC012", file, old, new,
+                                                                   field))
+    assert "finite" in refused[0].message
+    assert ".nan" in refused[0].hint
+
+
+def _floats(annotation: Any, path: str, guarded: bool = False) -> Iterator[tuple[str, bool]]:
+    """(field path, refuses NaN and infinity) for every float in a type annotation."""
+    if annotation is float:
+        yield path, guarded
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, info in annotation.model_fields.items():
+            own = any(getattr(m, "allow_inf_nan", None) is False for m in info.metadata)
+            yield from _floats(info.annotation, f"{path}.{name}", own)
+    else:
+        metadata = getattr(annotation, "__metadata__", ())
+        guarded = guarded or any(getattr(m, "allow_inf_nan", None) is False
+                                 for item in metadata for m in (item, *getattr(
+                                     item, "metadata", ())))
+        for inner in typing.get_args(annotation):
+            yield from _floats(inner, path, guarded)
+
+
+@pytest.mark.parametrize("model", [FailureMode, Playbook, CaseStudy, Incident, TargetsFile],
+                         ids=lambda m: m.__name__)
+def test_every_float_field_of_every_kind_refuses_nan_and_infinity(
+        model: type[BaseModel]) -> None:
+    """A float field added later gets the same guard, or this test names it."""
+    found = list(_floats(model, model.__name__))
+    assert all(guarded for _, guarded in found), [p for p, g in found if not g]
+    assert found or model in (Playbook, Incident)
+
+
+def _add_failure_modes(root: Path, count: int) -> None:
+    source = (root / FM2).read_text(encoding="utf-8")
+    for number in range(20, 20 + count):
+        record_id = f"FM-{number:04d}"
+        text = source.replace("id: FM-0002", f"id: {record_id}").replace(
+            'aliases: [FM-0099, "old/prior-shift/"]\n', "")
+        (root / "entries" / f"{record_id}-copy.md").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(("file", "old", "new", "field"), [
+    (INC1, "failure_modes: [FM-0001]", "failure_modes: [FM-7777]", "failure_modes.0"),
+    (FM1, "related: [FM-0002]", "related: [FM-7777]", "related.0"),
+    (FM1, "[the drift playbook](MP-0013)", "[the drift playbook](FM-7777)", "body"),
+])
+def test_an_unknown_id_hint_points_at_records_not_the_taxonomy(
+        fresh_catalog: Path, file: str, old: str, new: str, field: str) -> None:
+    """With more than a dozen records, the hint said "see taxonomy.yml for the
+    N allowed values": IDs are not in the taxonomy."""
+    _add_failure_modes(fresh_catalog, 14)
+    _apply(fresh_catalog, Case("FMC022", file, old, new, field))
+    found = [f for f in load_catalog(fresh_catalog, today=TODAY).findings
+             if f.code == "FMC022" and f.field == field]
+    assert found, field
+    assert "taxonomy" not in found[0].hint
+    assert "entries/" in found[0].hint
+
+
+def test_a_vocabulary_hint_still_points_at_the_taxonomy(fresh_catalog: Path) -> None:
+    _apply(fresh_catalog, Case("FMC030", FM1, "causes: [data-drift]", "causes: [qqqq]",
+                               "causes.0"))
+    found = next(f for f in load_catalog(fresh_catalog, today=TODAY).findings
+                 if f.code == "FMC030")
+    assert "taxonomy.yml" in found.hint or found.hint.startswith("allowed:")
+
+
+@pytest.mark.parametrize("alias", [
+    "feed.xml", "feed.json", "404.html", "sitemap.xml", "api/catalog.json", "api",
+    "api/failure-modes/x/", "matrix", "matrix/", "/matrix/", "fm-0001", "fm-0001/",
+    "mp-0009", "failure-modes", "failure-modes/fm-0001/", "playbooks/mp-0013",
+    "browse/x/", "drills/fm-0001.txt", "assets/x/", "search", "pagefind", "review/",
+    "whats-new", "trends", "metrics", "stewards", "quality", "case-studies",
+])
+def test_an_alias_may_not_take_a_url_the_site_produces(fresh_catalog: Path, alias: str) -> None:
+    """Each of these validated, then broke the build (a redirect written over
+    feed.xml or matrix/) or silently took over another record's permalink."""
+    _apply(fresh_catalog, Case("FMC023", FM2, '"old/prior-shift/"', f'"{alias}"', "aliases.1"))
+    found = [f for f in load_catalog(fresh_catalog, today=TODAY).findings
+             if f.code == "FMC023"]
+    assert found, alias
+    assert found[0].file == FM2
+    assert found[0].field == "aliases.1"
+    assert found[0].line == _expected_line(fresh_catalog, Case("FMC023", FM2, "", "aliases:",
+                                                                 ""))
+    assert found[0].hint
+
+
+def test_an_alias_may_not_take_a_hand_written_page(fresh_catalog: Path) -> None:
+    (fresh_catalog / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
+    _apply(fresh_catalog, Case("FMC023", FM2, '"old/prior-shift/"', '"about/"', "aliases.1"))
+    assert any(f.code == "FMC023" and f.field == "aliases.1"
+               for f in load_catalog(fresh_catalog, today=TODAY).findings)
+
+
+@pytest.mark.parametrize("alias", ["old/prior-shift/", "failure-modes/prior-shift/",
+                                   "kb/ml/prior-shift"])
+def test_old_paths_outside_the_sites_own_urls_stay_allowed(fresh_catalog: Path,
+                                                           alias: str) -> None:
+    _apply(fresh_catalog, Case("FMC023", FM2, '"old/prior-shift/"', f'"{alias}"', "aliases.1"))
+    assert load_catalog(fresh_catalog, today=TODAY).findings == []
+
+
+def test_two_aliases_that_differ_only_in_case_or_slashes_collide(fresh_catalog: Path) -> None:
+    _apply(fresh_catalog, Case("FMC023", FM1, "status: active", "status: active\n"
+                               'aliases: ["old/prior-shift"]', "aliases.0"))
+    found = [f for f in load_catalog(fresh_catalog, today=TODAY).findings
+             if f.code == "FMC023"]
+    assert found

@@ -147,7 +147,9 @@ def test_api_paths_are_derived_from_ids() -> None:
     files = api_files(load_catalog(FIXTURE))
     for path, text in files.items():
         if path.count("/") == 2 and not path.startswith("api/schema/"):
-            assert json.loads(text)["api_url"] == path
+            data = json.loads(text)  # a retired ID's file is its successor's document
+            assert path in {data["api_url"], *(api_path(a) for a in data.get("aliases", ())
+                                               if re.match(r"^[A-Z]+-\d", a))}
 
 
 def test_backlinks_and_derived_incident_durations() -> None:
@@ -227,3 +229,15 @@ def test_streamed_api_files_are_byte_identical(tmp_path: Path, root: Path, which
     assert [name for name in expected if written[name] != expected[name]] == []
     if which == "no-case-studies":
         assert '"case_studies": []' in written["api/catalog.json"]
+
+
+def test_a_retired_id_keeps_its_api_file_as_a_copy_of_its_successor(tmp_path: Path) -> None:
+    """FM-0099 was merged into FM-0002: a client that fetches the old ID's
+    document gets the successor's, byte for byte (its `id` and `aliases` say
+    where it went), instead of a 404."""
+    catalog = load_catalog(FIXTURE)
+    files = api_files(catalog, BASE)
+    assert files["api/failure-modes/FM-0099.json"] == files["api/failure-modes/FM-0002.json"]
+    assert json.loads(files["api/failure-modes/FM-0099.json"])["aliases"][0] == "FM-0099"
+    written = write_api_files(catalog, tmp_path / "site", BASE)
+    assert tmp_path / "site" / "api" / "failure-modes" / "FM-0099.json" in written

@@ -13,7 +13,11 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import Abort
 
-from .conftest import REPO, broken_links, build_site, read_page
+from fmcat.catalog import load_catalog
+from fmcat.outputs import alias_key, reserved_by
+from fmcat.project import load_checked
+
+from .conftest import FIXTURE, REPO, broken_links, build_site, read_page
 
 FIXED_ANCHORS = ["summary", "symptoms", "latent-conditions", "reproduction", "detection",
                  "mitigation", "rationale", "checklist", "history"]
@@ -254,6 +258,26 @@ def test_the_site_publishes_the_api_and_drills(built_fixture: Path) -> None:
     assert card.find("button", attrs={"data-fmcat-copy": "../../FM-0001/#detection"})
 
 
+def test_a_retired_id_keeps_its_api_file_and_drill(built_fixture: Path) -> None:
+    """After a merge (FM-0099 into FM-0002) the old ID's API file and drill
+    resolve to the successor's, byte for byte, as its page URL redirects."""
+    api = built_fixture / "api" / "failure-modes"
+    assert (api / "FM-0099.json").read_bytes() == (api / "FM-0002.json").read_bytes()
+    drills = built_fixture / "drills"
+    assert (drills / "FM-0099.txt").read_bytes() == (drills / "FM-0002.txt").read_bytes()
+
+
+def test_every_top_level_name_of_the_site_is_reserved_from_aliases(built_fixture: Path) -> None:
+    """A page the build starts to generate is refused as an alias by
+    `fmcat validate` too, or this test names it."""
+    catalog = load_catalog(FIXTURE)
+    own = {alias_key(alias).split("/")[0] for entry in catalog.entries.values()
+           for alias in entry.record.aliases}  # an alias's own redirect
+    free = [path.name for path in built_fixture.iterdir()
+            if path.name not in {"index.html", *own} and not reserved_by(path.name, catalog)]
+    assert free == []
+
+
 def test_record_pages_are_the_same_without_the_nav_cache(
         built_fixture: Path, catalog_dir: Path, tmp_path: Path) -> None:
     """overrides/partials/nav.html renders Material's nav once per folder for
@@ -272,3 +296,22 @@ def test_record_pages_are_the_same_without_the_nav_cache(
     assert differing == []
     nav = read_page(site, "failure-modes/FM-0001/").select_one("nav.md-nav--primary")
     assert nav.find("a", href="../")  # the catalog, relative to a record's folder
+
+
+def test_sections_after_a_one_line_code_span_keep_their_anchors_and_tables(
+        catalog_dir: Path) -> None:
+    """A one-line ```span``` made the scanner see a fence to the end of the
+    body: validation called the later sections missing, and the build put no
+    fixed anchors or detectors table on them."""
+    entry = catalog_dir / "entries" / "FM-0001-covariate-shift.md"
+    text = entry.read_text(encoding="utf-8").replace(
+        "## Latent conditions\n", "## Latent conditions\n\n```pip install x``` first.\n\n"
+        "### Detection\n\nA subsection named like a section.\n", 1)
+    entry.write_text(text, encoding="utf-8")
+    assert not [f for f in load_checked(catalog_dir).findings if f.severity == "error"]
+    page = read_page(build_site(catalog_dir, strict=True), "failure-modes/FM-0001/")
+    for anchor in FIXED_ANCHORS:
+        assert len(page.find_all(id=anchor)) == 1, anchor
+    assert any("fmcat-detectors" in part for part in _section(page, "detection"))
+    ids = [tag["id"] for tag in page.find_all(id=True)]
+    assert sorted(ids) == sorted(set(ids))

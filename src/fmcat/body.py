@@ -2,7 +2,12 @@
 
 This is a line scanner, not a Markdown parser: it knows just enough (fenced
 code, ATX headings, inline and reference links, code spans) to give findings
-with line numbers and to rewrite ID links. The HTML sanitiser in
+with line numbers and to rewrite ID links. Which lines are fenced code is
+decided by the renderer's own fence reader (pymdownx.superfences, configured
+as in mkdocs.yml), not by a second set of rules: a one-line ```span``` or an
+unclosed fence is what the page shows. A full Markdown parse per record was
+measured at 2.7 s per 1,000 bodies, which would make validation slower than a
+tenth of a build; tests compare the scanner with the real parse instead. The HTML sanitiser in
 `sanitize.py` remains the guarantee for what reaches the browser; the scan
 here exists so that a contributor learns about unsafe markup in review
 instead of seeing it silently disappear.
@@ -16,8 +21,19 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+import markdown  # type: ignore[import-untyped]  # no stubs; only the fence reader is used
+
+MARKDOWN_EXTENSIONS = ["toc", "attr_list", "admonition", "tables", "def_list",
+                       "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
+                       "pymdownx.highlight"]
+"""The Markdown extensions of mkdocs.yml, in its order (a test keeps them equal)."""
+MARKDOWN_CONFIG: dict[str, dict[str, Any]] = {
+    "toc": {"permalink": True},
+    "pymdownx.tasklist": {"custom_checkbox": True},
+    "pymdownx.highlight": {"use_pygments": True},
+}
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _ATTR_LIST = re.compile(r"\s*\{[^}]*\}\s*$")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
@@ -44,6 +60,9 @@ _RAW_URL_ATTR = re.compile(
     re.IGNORECASE,
 )
 _TEMPLATE_TAG = re.compile(r"\{%-?\s*(raw|endraw)\b")
+# attr_list's `{#id}` / `{: #id .class}` and a raw HTML id attribute.
+_ATTR_ID = re.compile(r"\{:?[^{}\n]*?(?<![^\s{:])#[^\s{}#]+[^{}\n]*\}")
+_HTML_ID = re.compile(r"<[a-zA-Z][^>]*?\sid\s*=", re.IGNORECASE)
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -97,26 +116,46 @@ def _split_segments(body: str, first_line: int) -> tuple[tuple[int, str, bool], 
     return tuple(_iter_segments(body, first_line))
 
 
+@functools.lru_cache(maxsize=1)
+def _fence_reader() -> Any:
+    """The superfences preprocessor of a Markdown set up as the site's.
+
+    Only which lines it takes as fenced code is used; highlighting them is
+    skipped because the output is thrown away.
+    """
+    md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)
+    reader = md.preprocessors["fenced_code_block"]
+    reader.highlight = lambda *args, **kwargs: ""
+    return reader
+
+
+def _fenced_lines(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, end) line indexes of each fenced block, as superfences finds them."""
+    reader = _fence_reader()
+    found: list[tuple[int, int]] = []
+
+    def keep(current: list[str]) -> list[str]:
+        found.extend((start, end) for _, start, end in reader.stack)
+        return current
+
+    reader.reassemble = keep
+    # As Python-Markdown's whitespace normaliser hands lines to it.
+    reader.run([line.expandtabs(4) if line.strip() else "" for line in lines])
+    return sorted(found)
+
+
 def _iter_segments(body: str, first_line: int) -> Iterator[tuple[int, str, bool]]:
-    fence: str | None = None
-    start, run = first_line, list[str]()
-    for offset, line in enumerate(body.split("\n")):
-        match = _FENCE.match(line)
-        opening = fence is None and match is not None
-        closing = fence is not None and match is not None and \
-            match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence)
-        if opening:
-            if run:
-                yield start, "\n".join(run), False
-            assert match is not None
-            fence, start, run = match.group(1), first_line + offset, [line]
-            continue
-        run.append(line)
-        if closing:
-            yield start, "\n".join(run), True
-            fence, start, run = None, first_line + offset + 1, []
-    if run:
-        yield start, "\n".join(run), fence is not None
+    lines = body.split("\n")
+    position = 0
+    for start, end in _fenced_lines(lines):
+        if start < position:
+            continue  # a fence nested in a fence is part of the outer one
+        if start > position:
+            yield first_line + position, "\n".join(lines[position:start]), False
+        yield first_line + start, "\n".join(lines[start:end]), True
+        position = end
+    if position < len(lines):
+        yield first_line + position, "\n".join(lines[position:]), False
 
 
 def headings(body: str, first_line: int) -> list[Heading]:
@@ -230,6 +269,30 @@ def unsafe_markup(body: str, first_line: int) -> list[Problem]:
             problems.append(Problem(link.line, f"unsafe link target '{link.target[:40]}'",
                                     "only http(s), mailto, anchors and record IDs are allowed"))
     return problems
+
+
+def explicit_ids(body: str, first_line: int) -> list[Problem]:
+    """Element ids written into the body (`{#id}`, `{: #id}`, `id="…"`), outside code.
+
+    Every id of a record page belongs to the build: the fixed section
+    anchors are the URL contract, and the card, the detectors and the link
+    lists carry ids of their own. An id written by hand would duplicate one
+    of them or be a link target that no check keeps stable.
+    """
+    problems = []
+    for number, line in _lines_outside_code(body, first_line):
+        if ("#" in line and "{" in line and _ATTR_ID.search(line)) or \
+                ("=" in line and _HTML_ID.search(line)):
+            problems.append(Problem(number, "explicit element id in a record body",
+                                    "remove it: section anchors are fixed and added by the "
+                                    "build; link sections with [text](FM-0012#detection)"))
+    return problems
+
+
+def code_lines(body: str) -> frozenset[int]:
+    """0-based indexes of the lines of a body that are fenced code."""
+    return frozenset(start - 1 + offset for start, text, is_code in _segments(body, 1)
+                     if is_code for offset in range(text.count("\n") + 1))
 
 
 def rewrite_for_site(

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from markdown.extensions.toc import slugify as toc_slugify  # type: ignore[import-untyped]
+
 from . import body
 from .findings import Finding, did_you_mean, finding
 from .frontmatter import Document, Loc
 from .model import (
     ANY_RECORD_ID,
+    KIND_BY_PREFIX,
     CaseStudy,
     FailureMode,
     Incident,
@@ -81,19 +84,31 @@ class _Context:
         options = list(allowed)
         if value not in options:
             self.add("FMC030", loc, f"'{value}' is not a known {what}",
-                     did_you_mean(value, options))
+                     did_you_mean(value, options, source="taxonomy.yml"))
 
     def ref(self, loc: Loc, value: str, catalog: Catalog, prefix: str | None = None) -> None:
         if catalog.knows(value):
             return
-        candidates = [i for i in catalog.entries if prefix is None or i.startswith(prefix)]
         self.add("FMC022", loc, f"{value} does not exist in this catalog",
-                 did_you_mean(value, candidates) if candidates else "create it first")
+                 unknown_id_hint(value, catalog, prefix))
 
     def url(self, loc: Loc, value: str) -> None:
         if not body.is_external(value) or body.is_unsafe_url(value):
             self.add("FMC051", loc, f"'{value[:60]}' is not an http(s) or mailto URL",
                      "links in front matter must be absolute http(s) URLs")
+
+
+def unknown_id_hint(value: str, catalog: Catalog, prefix: str | None = None) -> str:
+    """The closest ID of the expected kind, or where the IDs are: record IDs
+    are file names in the kind's folder, not values of the taxonomy."""
+    kind = KIND_BY_PREFIX.get(prefix or value[:2])
+    candidates = [i for i in catalog.entries if prefix is None or i.startswith(prefix)]
+    if not candidates:
+        return "create it first" + (f" (`fmcat new` writes it into {kind.folder}/)"
+                                    if kind else "")
+    folder = f"{kind.folder}/" if kind else "the record folders"
+    close = did_you_mean(value, candidates, source=f"the file names in {folder}")
+    return close if "see " in close else f"{close} (IDs are the file names in {folder})"
 
 
 def check_entry(entry: Entry, catalog: Catalog, taxonomy: Taxonomy) -> list[Finding]:
@@ -216,7 +231,9 @@ def _check_body(entry: Entry, ctx: _Context, catalog: Catalog) -> None:
     seen: set[str] = set()
     for heading in body.headings(doc.body, doc.body_line):
         key = heading.text.lower()
-        if heading.level == 2 and key in seen:
+        if heading.level != 2:
+            continue  # a subsection may share a section's title; only h2 are sections
+        if key in seen:
             ctx.out.append(finding("FMC043", doc.path, heading.line, "body",
                                    f"section '{heading.text}' appears twice",
                                    "merge the two sections"))
@@ -246,12 +263,40 @@ def _check_body(entry: Entry, ctx: _Context, catalog: Catalog) -> None:
         elif not catalog.knows(parsed[0]):
             ctx.out.append(finding(
                 "FMC022", doc.path, link.line, "body", f"link to unknown record {parsed[0]}",
-                did_you_mean(parsed[0], catalog.entries),
+                unknown_id_hint(parsed[0], catalog, parsed[0][:2]),
             ))
+    _check_ids(entry, ctx)
     for problem in body.unsafe_markup(doc.body, doc.body_line):
         code = "FMC051" if "URL" in problem.message or "link" in problem.message else "FMC050"
         ctx.out.append(finding(code, doc.path, problem.line, "body", problem.message,
                                problem.hint))
+
+
+def _check_ids(entry: Entry, ctx: _Context) -> None:
+    """Every element id of a record page is the build's, and appears once.
+
+    Hand-written ids are refused outright (see `body.explicit_ids`). A
+    heading gets an id from its text (toc), which Markdown keeps unique
+    among headings but cannot keep apart from the ids of the generated
+    parts of the page (`#summary`, `#history`, `#incidents`...).
+    """
+    from .export import anchors  # noqa: PLC0415 - export imports the catalog
+
+    doc = entry.doc
+    for problem in body.explicit_ids(doc.body, doc.body_line):
+        ctx.out.append(finding("FMC044", doc.path, problem.line, "body", problem.message,
+                               problem.hint))
+    own = {section.title.lower() for section in entry.kind.sections}
+    reserved = set(anchors(entry.kind)) - {section.anchor for section in entry.kind.sections}
+    for heading in body.headings(doc.body, doc.body_line):
+        if heading.level == 2 and heading.text.lower() in own:
+            continue
+        slug = toc_slugify(heading.text.replace("`", "").replace("*", ""), "-")
+        if slug in reserved:
+            ctx.out.append(finding(
+                "FMC045", doc.path, heading.line, "body",
+                f"heading '{heading.text}' would take the anchor #{slug} of the page's "
+                "generated part", f"rename the heading, e.g. '{heading.text} notes'"))
 
 
 def _check_failure_mode(record: FailureMode, entry: Entry, ctx: _Context, catalog: Catalog,
@@ -392,22 +437,37 @@ def check_incident(item: IncidentEntry, catalog: Catalog, taxonomy: Taxonomy) ->
 
 
 def check_aliases(catalog: Catalog) -> Iterator[Finding]:
+    """Each alias redirects to its record: it may name a retired ID of the same
+    kind or an old path, never a URL the site already produces."""
+    from .outputs import alias_key, reserved_by  # noqa: PLC0415 - outputs imports the catalog
+
     claimed: dict[str, str] = {}
     for entry in catalog.entries.values():
         ctx = _Context(entry.doc, [])
         for index, alias in enumerate(entry.record.aliases):
             loc = ("aliases", index)
             if ANY_RECORD_ID.match(alias):
-                if alias in catalog.entries:
-                    ctx.add("FMC023", loc, f"alias {alias} is the ID of a live record "
-                            f"({catalog.entries[alias].path})",
+                if alias in catalog.entries or alias in catalog.unreadable:
+                    where = catalog.entries[alias].path if alias in catalog.entries \
+                        else catalog.unreadable[alias]
+                    ctx.add("FMC023", loc, f"alias {alias} is the ID of a live record ({where})",
                             "withdraw that record with superseded_by instead")
                 elif alias[:2] != entry.id[:2]:
-                    ctx.add("FMC023", loc, f"alias {alias} is of another kind than {entry.id}")
+                    ctx.add("FMC023", loc, f"alias {alias} is of another kind than {entry.id}",
+                            f"an alias of {entry.id} is a retired {entry.id[:2]}- ID or an old "
+                            "path")
             elif not _ALIAS_PATH.match(alias) or ".." in alias:
                 ctx.add("FMC023", loc, f"alias '{alias}' is neither a record ID nor a site path",
-                        "use a retired ID (FM-0042) or an old path such as 'failure-modes/old/'")
-            if alias in claimed:
-                ctx.add("FMC023", loc, f"alias {alias} is also claimed by {claimed[alias]}")
-            claimed.setdefault(alias, entry.id)
+                        "use a retired ID (FM-0042) or an old path such as 'old/covariate-shift/'")
+            else:
+                owner = reserved_by(alias, catalog)
+                if owner:
+                    ctx.add("FMC023", loc, f"alias '{alias}' is taken by {owner}",
+                            "an old path must be one this site does not publish, e.g. "
+                            "'old/covariate-shift/'; a retired ID is written as FM-0042")
+            key = alias_key(alias)
+            if key in claimed:
+                ctx.add("FMC023", loc, f"alias {alias} is also claimed by {claimed[key]}",
+                        "an old URL can redirect to one record only")
+            claimed.setdefault(key, entry.id)
         yield from ctx.out

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict
 from . import __version__
 from .catalog import Catalog, Entry, IncidentEntry
 from .model import (
+    ANY_RECORD_ID,
     CASE_STUDY,
     FAILURE_MODE,
     PLAYBOOK,
@@ -279,6 +280,19 @@ def api_path(record_id: str) -> str:
     return f"{API_DIR}/{kind.url_dir}/{record_id}.json"
 
 
+def retired_ids(entry: Entry, catalog: Catalog) -> list[str]:
+    """The retired IDs merged into a record, whose API file (and drill) must
+    keep resolving: each is a copy of the record's own, byte for byte.
+
+    A copy rather than a stub, because static hosting cannot redirect a JSON
+    request and a client that fetched the old ID must keep working; the
+    document's `id` and `aliases` say where the record went.
+    """
+    return [alias for alias in entry.record.aliases
+            if ANY_RECORD_ID.match(alias) and alias[:2] == entry.id[:2]
+            and alias not in catalog.entries]
+
+
 def _record_document(entry: Entry, catalog: Catalog, base_url: str | None) -> dict[str, Any]:
     record: Record = entry.record
     data = record.model_dump(mode="json")
@@ -395,6 +409,9 @@ def api_files(catalog: Catalog, base_url: str | None = None) -> dict[str, str]:
     files = {f"{API_DIR}/catalog.json": dumps(_catalog_document(taxonomy, docs, base_url))}
     for path, data in _by_path(docs).items():
         files[path] = dumps(data)
+    for entry in catalog.entries.values():
+        for retired in retired_ids(entry, catalog):
+            files[api_path(retired)] = files[api_path(entry.id)]
     for name, schema in json_schemas().items():
         files[f"{API_DIR}/schema/{name}"] = dumps(schema)
     return dict(sorted(files.items()))
@@ -431,10 +448,13 @@ def write_api_stream(catalog: Catalog, site_dir: Path, base_url: str | None = No
             first = True
             for data in groups[key]:
                 text = _dumps_bare(data)
-                path = site_dir / api_path(data["id"])
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text + "\n", encoding="utf-8")
-                written += 1
+                retired = retired_ids(catalog.entries[data["id"]], catalog) \
+                    if data["id"] in catalog.entries else []
+                for record_id in (data["id"], *retired):
+                    path = site_dir / api_path(record_id)
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(text + "\n", encoding="utf-8")
+                    written += 1
                 out.write(("[\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
                 first = False
             out.write("[]" if first else "\n  ]")
@@ -462,7 +482,9 @@ def _dumps_bare(data: Any) -> str:
 
 def api_paths(catalog: Catalog) -> list[str]:
     """The paths `write_api_files` writes, without building any document."""
-    ids = [*catalog.entries, *catalog.incidents]
+    retired = [alias for entry in catalog.entries.values()
+               for alias in retired_ids(entry, catalog)]
+    ids = [*catalog.entries, *retired, *catalog.incidents]
     return [f"{API_DIR}/catalog.json", *(api_path(record_id) for record_id in ids),
             *(f"{API_DIR}/schema/{name}" for name in json_schemas())]
 

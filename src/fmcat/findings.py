@@ -71,6 +71,8 @@ _RULES = [
     Rule("FMC041", Severity.ERROR, "section is empty"),
     Rule("FMC042", Severity.ERROR, "broken relative link"),
     Rule("FMC043", Severity.ERROR, "duplicate section"),
+    Rule("FMC044", Severity.ERROR, "explicit element id in a record body"),
+    Rule("FMC045", Severity.ERROR, "heading takes an anchor the page reserves"),
     # Safety.
     Rule("FMC050", Severity.ERROR, "unsafe HTML in contributed text"),
     Rule("FMC051", Severity.ERROR, "unsafe URL"),
@@ -138,15 +140,21 @@ def finding(  # noqa: PLR0917 - mirrors the Finding fields, in their order
     return Finding(file=file, line=line, code=code, field=field, message=message, hint=hint)
 
 
-def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """A hint naming the closest allowed value, or listing the allowed ones."""
+def did_you_mean(value: str, choices: Iterable[str], *, source: str = "") -> str:
+    """A hint naming the closest allowed value, listing a few, or saying where the many are.
+
+    Only a caller knows where its choices come from (`taxonomy.yml`, the
+    record folders), so it names that `source`; without one the hint names
+    no file rather than a wrong one.
+    """
     options = sorted(choices)
     close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
     if len(options) <= 12:
         return "allowed: " + ", ".join(options)
-    return f"see taxonomy.yml for the {len(options)} allowed values"
+    where = f"; see {source}" if source else ""
+    return f"none of the {len(options)} allowed values is close{where}"
 
 
 def has_errors(findings: Iterable[Finding], *, strict: bool = False) -> bool:

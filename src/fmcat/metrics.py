@@ -56,7 +56,7 @@ from .catalog import Catalog
 from .checks import completeness as entry_completeness
 from .findings import Finding
 from .frontmatter import parse_yaml, read_file
-from .model import FailureMode, Incident
+from .model import FailureMode, Incident, Number
 from .validation import error_to_finding
 
 RECURRENCE_WINDOW_DAYS = 90
@@ -729,8 +729,8 @@ class _Strict(BaseModel):
 class Target(_Strict):
     """A bound on one metric: `at_most` for things to keep low, `at_least` for high."""
 
-    at_most: float | None = None
-    at_least: float | None = None
+    at_most: Number | None = None
+    at_least: Number | None = None
 
     @model_validator(mode="after")
     def _one_bound(self) -> Target:

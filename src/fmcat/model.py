@@ -85,6 +85,10 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, ma
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=600)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Number = Annotated[float, Field(allow_inf_nan=False)]
+"""A finite number. YAML reads `.nan` and `.inf` as floats, but JSON has no such
+values, comparisons with NaN are always false, and an alert rule or a chart
+cannot use them: they are refused where they are read, not where they break."""
 
 # Dates outside this range are typos (or fuzz) and would overflow date arithmetic.
 _EARLIEST, _LATEST = date(2000, 1, 1), date(2999, 12, 31)
@@ -154,7 +158,7 @@ class BusinessImpact(Model):
 class Detector(Model):
     signal: str
     op: Operator
-    threshold: float
+    threshold: Number
     window: Duration
     severity: str
     action: Action
@@ -230,8 +234,8 @@ class TimelineEvent(Model):
 
 class CaseMetric(Model):
     name: Text
-    before: float
-    after: float
+    before: Number
+    after: Number
     unit: Text
 
 

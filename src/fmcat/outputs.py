@@ -24,10 +24,12 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from . import drill
+from . import drill, govpages, trendpages
 from .catalog import Catalog
-from .export import api_paths, write_api_stream
+from .export import API_DIR, api_paths, retired_ids, write_api_stream
+from .model import ANY_RECORD_ID, KINDS
 from .render import render
+from .search import BUNDLE
 from .urls import relative_url
 
 
@@ -35,9 +37,75 @@ class OutputError(Exception):
     """Writing the site's own files failed; the message carries the cause."""
 
 
+DRILLS_DIR = "drills"
+
+GENERATOR_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz")
+"""Files MkDocs and the theme write at the site root."""
+
+SITE_FOLDERS = ("assets", "search", BUNDLE, API_DIR, DRILLS_DIR)
+"""Folders of the site root that hold no record page: theme and our assets,
+Material's search index, Pagefind, the API and the drills."""
+
+GENERATED_PAGES = ("matrix", "browse", govpages.REVIEW_URL, govpages.QUALITY_URL,
+                   govpages.STEWARDS_URL, govpages.WHATS_NEW_URL, trendpages.TRENDS_URL,
+                   trendpages.METRICS_URL, "feed.xml", "feed.json")
+"""Top-level pages and files of `pages.plan_site` besides the record folders
+(tests/test_site.py checks every top-level name of a real build is reserved)."""
+
+
 def drill_path(record_id: str) -> str:
     """Where the game-day script of a failure mode is published (plain text)."""
-    return f"drills/{record_id}.txt"
+    return f"{DRILLS_DIR}/{record_id}.txt"
+
+
+def alias_key(alias: str) -> str:
+    """An alias path as file systems and browsers may see it: one case, no empty
+    or leading and trailing slashes, so `Matrix`, `matrix/` and `/matrix` are one."""
+    return "/".join(part for part in alias.lower().split("/") if part)
+
+
+def reserved_by(alias: str, catalog: Catalog) -> str:
+    """What the site already publishes at an alias path ("" if nothing).
+
+    An alias redirect is a folder with an `index.html`; it must not lie on or
+    under a file or page the build writes, nor in a folder the build owns, or
+    the build fails or a permalink is silently taken over. The top level is
+    reserved whole for everything but the record folders, where only the
+    folder page and ID-shaped names are (old slug paths below them stay
+    possible). Hand-written pages in `docs/` are read from the folder, as the
+    build does, so `fmcat validate` gives the same answer without MkDocs.
+    """
+    parts = alias_key(alias).split("/")
+    top = parts[0]
+    if not top:
+        return "the home page"
+    if top in GENERATOR_FILES:
+        return f"{top}, which MkDocs writes"
+    if top in SITE_FOLDERS:
+        return f"the site's {top}/ folder"
+    if top in {page.strip("/") for page in GENERATED_PAGES}:
+        return f"the generated page {top}"
+    if ANY_RECORD_ID.match(top.upper()):
+        return f"the permalink {top.upper()}/"
+    for kind in KINDS:
+        if top == kind.url_dir and (len(parts) == 1 or ANY_RECORD_ID.match(parts[1].upper())):
+            return f"the {kind.label.lower()} pages under {kind.url_dir}/"
+    if top in _hand_written(catalog):
+        return f"the hand-written page docs/{_hand_written(catalog)[top]}"
+    return ""
+
+
+def _hand_written(catalog: Catalog) -> dict[str, str]:
+    """Top-level URL names of the pages and files in `docs/`, by name."""
+    docs = catalog.root / "docs"
+    if not docs.is_dir():
+        return {}
+    found: dict[str, str] = {}
+    for path in sorted(docs.iterdir()):
+        name = path.name.removesuffix(".md") if path.is_file() else path.name
+        if name.lower() != "index":
+            found.setdefault(name.lower(), path.name)
+    return found
 
 
 @dataclass(frozen=True)
@@ -51,10 +119,16 @@ class SiteOutputs:
     def drilled(self) -> list[str]:
         return [e.id for e in self.catalog.failure_modes if e.record.status != "withdrawn"]
 
+    def drill_copies(self) -> dict[str, str]:
+        """Retired IDs of drilled failure modes, to the ID whose drill they repeat."""
+        return {retired: entry_id for entry_id in self.drilled()
+                for retired in retired_ids(self.catalog.entries[entry_id], self.catalog)}
+
     def paths(self) -> list[str]:
         """Every site-relative path written, without making any file."""
         return [*(f"{source}index.html" for source in self.redirects),
-                *api_paths(self.catalog), *(drill_path(i) for i in self.drilled())]
+                *api_paths(self.catalog), *(drill_path(i) for i in self.drilled()),
+                *(drill_path(i) for i in self.drill_copies())]
 
     def clashes(self, taken: Iterable[str]) -> list[str]:
         """The paths written here that the generator also writes (`taken`)."""
@@ -66,9 +140,13 @@ class SiteOutputs:
         for source, target in self.redirects.items():
             url = relative_url(source, target)
             yield f"{source}index.html", render("fragments/redirect.html", url=url)
+        copies: dict[str, list[str]] = {}
+        for retired, record_id in self.drill_copies().items():
+            copies.setdefault(record_id, []).append(retired)
         for record_id in self.drilled():
-            yield drill_path(record_id), drill.drill_script(self.catalog, record_id,
-                                                            self.site_url)
+            script = drill.drill_script(self.catalog, record_id, self.site_url)
+            for name in (record_id, *copies.get(record_id, ())):
+                yield drill_path(name), script
 
     def write(self, site_dir: Path) -> int:
         """Write every file under `site_dir`; return how many were written."""

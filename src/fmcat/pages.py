@@ -406,12 +406,9 @@ def _insert_at_section_ends(markdown: str, inserts: dict[str, str]) -> str:
         return markdown
     out: list[str] = []
     pending: str | None = None
-    fence: str | None = None
-    for line in markdown.split("\n"):
-        stripped = line.lstrip()
-        if stripped.startswith(("```", "~~~")):
-            fence = None if fence else stripped[:3]
-        if fence is None and line.startswith("## "):
+    code = body.code_lines(markdown)  # the renderer's fences, not a guess at them
+    for index, line in enumerate(markdown.split("\n")):
+        if index not in code and line.startswith("## "):
             if pending:
                 out.extend(["", pending, ""])
                 pending = None

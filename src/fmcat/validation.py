@@ -121,6 +121,8 @@ def _type_hint(error: Any, value: Any) -> str:
         return _ID_HINTS["FM"]
     if kind == "string_pattern_mismatch" and "MP-" in str(error["ctx"]["pattern"]):
         return _ID_HINTS["MP"]
+    if kind == "finite_number":
+        return "write a finite number: YAML reads .nan and .inf as numbers no export can hold"
     if kind == "timezone_aware":
         return "add a time zone, e.g. 2026-03-01T10:00:00Z"
     if kind.startswith("too_short"):
