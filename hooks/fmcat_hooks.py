@@ -22,14 +22,14 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from fmcat.clock import build_date
-from fmcat.findings import Severity, format_text, summarize
-from fmcat.outputs import OutputError, OutputWriter
-from fmcat.pages import SitePlan, plan_site
-from fmcat.project import load_checked
-from fmcat.render import RenderOnce
-from fmcat.search import SearchIndex, SearchIndexError
-from fmcat.site import catalog_root, home_summary
+from fmcat.core.clock import build_date
+from fmcat.core.findings import Severity, format_text, summarize
+from fmcat.core.load import load_checked
+from fmcat.site.home import catalog_root, home_summary
+from fmcat.site.outputs import OutputError, OutputWriter
+from fmcat.site.plan import SitePlan, plan_site
+from fmcat.site.render import RenderOnce
+from fmcat.site.search import SearchIndex, SearchIndexError
 
 log = logging.getLogger("mkdocs.plugins.fmcat")
 

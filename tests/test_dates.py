@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 import yaml
 
-from fmcat.catalog import load_catalog
-from fmcat.cli import main
-from fmcat.findings import (
+from fmcat.analysis.governance import review_queue
+from fmcat.cli.main import main
+from fmcat.core.findings import (
     Finding,
     Severity,
     finding,
@@ -32,9 +32,8 @@ from fmcat.findings import (
     has_errors,
     summarize,
 )
-from fmcat.governance import review_queue
-
-from .conftest import REPO, build_site, copy_repo, read_page, site_config_text
+from fmcat.core.load import load_catalog
+from tests.conftest import REPO, build_site, copy_repo, read_page, site_config_text
 
 LATER = date(2028, 6, 1)  # after the repository's first review falls due (2027-05-24)
 

@@ -18,13 +18,12 @@ from typing import Any
 import pytest
 import yaml
 
-from fmcat import cli
-from fmcat.catalog import load_catalog
-from fmcat.cli import UsageError
-from fmcat.cli_integration import build_parser
-from fmcat.export import api_files
-
-from .conftest import FIXTURE, REPO
+from fmcat.cli import main as cli
+from fmcat.cli.integration import build_parser
+from fmcat.cli.main import UsageError
+from fmcat.core.load import load_catalog
+from fmcat.exports.documents import api_files
+from tests.conftest import FIXTURE, REPO
 
 EXAMPLES = REPO / "examples"
 GITHUB = EXAMPLES / "github" / "catalog.yml"
@@ -128,7 +127,7 @@ def gate_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     fmcat = bin_dir / "fmcat"
     fmcat.write_text(
         "#!/bin/sh\n"
-        f'exec "{sys.executable}" -c "import sys; from fmcat.cli_integration import '
+        f'exec "{sys.executable}" -c "import sys; from fmcat.cli.integration import '
         'main_integration; sys.exit(main_integration(sys.argv[1:]))" "$@"\n')
     fmcat.chmod(0o755)
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "PYTHON": sys.executable,
@@ -343,7 +342,7 @@ def nobody_gate() -> Iterator[tuple[Path, Callable[..., subprocess.CompletedProc
     (bin_dir / "fmcat").write_text(
         "#!/bin/sh\n"
         f'exec "{setpriv}" --reuid=nobody --regid=nogroup --clear-groups "{sys.executable}" '
-        '-c "import sys; from fmcat.cli import main; sys.exit(main(sys.argv[1:]))" "$@"\n')
+        '-c "import sys; from fmcat.cli.main import main; sys.exit(main(sys.argv[1:]))" "$@"\n')
     (bin_dir / "fmcat").chmod(0o755)
 
     def run(catalog: str) -> subprocess.CompletedProcess[str]:

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fmcat.catalog import load_catalog
-from fmcat.cli import main
-from fmcat.feeds import ATOM_NS, atom_feed, json_feed
-from fmcat.findings import Finding, format_github, format_text
-from fmcat.governance import Change
-from fmcat.inert import escape_github, escape_text
+from fmcat.analysis.governance import Change
+from fmcat.cli.main import main
+from fmcat.core.findings import Finding, format_github, format_text
+from fmcat.core.inert import escape_github, escape_text
+from fmcat.core.load import load_catalog
+from fmcat.exports.feeds import ATOM_NS, atom_feed, json_feed
 
 FM1 = "entries/FM-0001-covariate-shift.md"
 PAYLOAD = "\\n::error file=x::pwned\\r::warning::cr ##[error]legacy"

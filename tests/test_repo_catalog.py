@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from fmcat.catalog import Catalog, load_catalog
-from fmcat.model import INCIDENTS_FOLDER, KINDS
-
-from .conftest import REPO, broken_links, build_site, copy_repo, read_page
+from fmcat.core.catalog import Catalog
+from fmcat.core.load import load_catalog
+from fmcat.core.model import INCIDENTS_FOLDER, KINDS
+from tests.conftest import REPO, broken_links, build_site, copy_repo, read_page
 
 DATA_FILES = sorted(
     p.relative_to(REPO).as_posix()

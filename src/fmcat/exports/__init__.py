@@ -1,0 +1,1 @@
+"""fmcat.exports."""

@@ -1,0 +1,216 @@
+"""Files written straight into the built site: API documents, drills, redirects.
+
+There are several per record, none is a page, and none needs the generator:
+so they are not handed to MkDocs as in-memory files (at 20,000 entries that
+held over a gigabyte of text until the build ended). `SiteOutputs` makes and
+writes them one at a time.
+
+`OutputWriter` does that in a forked child process when it is safe to fork,
+so a two-core machine renders pages and writes these files at the same
+time. It is safe only in a single-threaded process: a fork copies just the
+calling thread, and a lock held by any other thread (logging, imports) would
+stay locked forever in the child. `mkdocs serve` runs a server thread, so it,
+and any platform without `fork`, writes in-process instead.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from fmcat.core.catalog import Catalog
+from fmcat.core.model import ANY_RECORD_ID, KINDS
+from fmcat.core.urls import relative_url
+from fmcat.exports import drill
+from fmcat.exports.documents import API_DIR, api_paths, retired_ids, write_api_stream
+from fmcat.site import governance_pages as govpages
+from fmcat.site import trends_pages as trendpages
+from fmcat.site.render import render
+from fmcat.site.search import BUNDLE
+
+
+class OutputError(Exception):
+    """Writing the site's own files failed; the message carries the cause."""
+
+
+DRILLS_DIR = "drills"
+
+GENERATOR_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz")
+"""Files MkDocs and the theme write at the site root."""
+
+SITE_FOLDERS = ("assets", "search", BUNDLE, API_DIR, DRILLS_DIR)
+"""Folders of the site root that hold no record page: theme and our assets,
+Material's search index, Pagefind, the API and the drills."""
+
+GENERATED_PAGES = ("matrix", "browse", govpages.REVIEW_URL, govpages.QUALITY_URL,
+                   govpages.STEWARDS_URL, govpages.WHATS_NEW_URL, trendpages.TRENDS_URL,
+                   trendpages.METRICS_URL, "feed.xml", "feed.json")
+"""Top-level pages and files of `pages.plan_site` besides the record folders
+(tests/test_site.py checks every top-level name of a real build is reserved)."""
+
+
+def drill_path(record_id: str) -> str:
+    """Where the game-day script of a failure mode is published (plain text)."""
+    return f"{DRILLS_DIR}/{record_id}.txt"
+
+
+def alias_key(alias: str) -> str:
+    """An alias path as file systems and browsers may see it: one case, no empty
+    or leading and trailing slashes, so `Matrix`, `matrix/` and `/matrix` are one."""
+    return "/".join(part for part in alias.lower().split("/") if part)
+
+
+def reserved_by(alias: str, catalog: Catalog) -> str:
+    """What the site already publishes at an alias path ("" if nothing).
+
+    An alias redirect is a folder with an `index.html`; it must not lie on or
+    under a file or page the build writes, nor in a folder the build owns, or
+    the build fails or a permalink is silently taken over. The top level is
+    reserved whole for everything but the record folders, where only the
+    folder page and ID-shaped names are (old slug paths below them stay
+    possible). Hand-written pages in `docs/` are read from the folder, as the
+    build does, so `fmcat validate` gives the same answer without MkDocs.
+    """
+    parts = alias_key(alias).split("/")
+    top = parts[0]
+    if not top:
+        return "the home page"
+    if top in GENERATOR_FILES:
+        return f"{top}, which MkDocs writes"
+    if top in SITE_FOLDERS:
+        return f"the site's {top}/ folder"
+    if top in {page.strip("/") for page in GENERATED_PAGES}:
+        return f"the generated page {top}"
+    if ANY_RECORD_ID.match(top.upper()):
+        return f"the permalink {top.upper()}/"
+    for kind in KINDS:
+        if top == kind.url_dir and (len(parts) == 1 or ANY_RECORD_ID.match(parts[1].upper())):
+            return f"the {kind.label.lower()} pages under {kind.url_dir}/"
+    if top in _hand_written(catalog):
+        return f"the hand-written page docs/{_hand_written(catalog)[top]}"
+    return ""
+
+
+def _hand_written(catalog: Catalog) -> dict[str, str]:
+    """Top-level URL names of the pages and files in `docs/`, by name."""
+    docs = catalog.root / "docs"
+    if not docs.is_dir():
+        return {}
+    found: dict[str, str] = {}
+    for path in sorted(docs.iterdir()):
+        name = path.name.removesuffix(".md") if path.is_file() else path.name
+        if name.lower() != "index":
+            found.setdefault(name.lower(), path.name)
+    return found
+
+
+@dataclass(frozen=True)
+class SiteOutputs:
+    """The per-record files of the site that do not go through the generator."""
+
+    catalog: Catalog
+    redirects: dict[str, str]
+    site_url: str | None = None
+
+    def drilled(self) -> list[str]:
+        return [e.id for e in self.catalog.failure_modes if e.record.status != "withdrawn"]
+
+    def drill_copies(self) -> dict[str, str]:
+        """Retired IDs of drilled failure modes, to the ID whose drill they repeat."""
+        return {retired: entry_id for entry_id in self.drilled()
+                for retired in retired_ids(self.catalog.entries[entry_id], self.catalog)}
+
+    def paths(self) -> list[str]:
+        """Every site-relative path written, without making any file."""
+        return [*(f"{source}index.html" for source in self.redirects),
+                *api_paths(self.catalog), *(drill_path(i) for i in self.drilled()),
+                *(drill_path(i) for i in self.drill_copies())]
+
+    def clashes(self, taken: Iterable[str]) -> list[str]:
+        """The paths written here that the generator also writes (`taken`)."""
+        taken = set(taken)
+        return [path for path in self.paths() if path in taken]
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        """(site-relative path, text) of each redirect and drill, made one at a time."""
+        for source, target in self.redirects.items():
+            url = relative_url(source, target)
+            yield f"{source}index.html", render("fragments/redirect.html", url=url)
+        copies: dict[str, list[str]] = {}
+        for retired, record_id in self.drill_copies().items():
+            copies.setdefault(record_id, []).append(retired)
+        for record_id in self.drilled():
+            script = drill.drill_script(self.catalog, record_id, self.site_url)
+            for name in (record_id, *copies.get(record_id, ())):
+                yield drill_path(name), script
+
+    def write(self, site_dir: Path) -> int:
+        """Write every file under `site_dir`; return how many were written."""
+        count = write_api_stream(self.catalog, site_dir, self.site_url)
+        for rel, text in self.pages():
+            path = site_dir / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            count += 1
+        return count
+
+
+def can_fork() -> bool:
+    """Whether a child process may be forked safely from here (see the module doc)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class OutputWriter:
+    """Writes `SiteOutputs` in a forked child when that is safe, else in-process."""
+
+    def __init__(self, outputs: SiteOutputs, site_dir: Path, *, background: bool) -> None:
+        self._outputs, self._site_dir = outputs, site_dir
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._errors: Connection | None = None
+        if background and can_fork():
+            receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+            self._process = multiprocessing.get_context("fork").Process(
+                target=_write_in_child, args=(outputs, site_dir, send), daemon=True)
+            self._process.start()
+            send.close()
+            self._errors = receive
+
+    def finish(self) -> None:
+        """Wait for the files; raise `OutputError` if any could not be written."""
+        if self._process is None:
+            try:
+                self._outputs.write(self._site_dir)
+            except OSError as exc:
+                raise OutputError(str(exc)) from None
+            return
+        assert self._errors is not None
+        try:
+            message = self._errors.recv()
+        except EOFError:  # the child closed its end without a message: success
+            message = ""
+        self._process.join()
+        self._errors.close()
+        if self._process.exitcode != 0 or message:
+            raise OutputError(message or f"the writer exited with code {self._process.exitcode}")
+
+    def cancel(self) -> None:
+        """Stop a background writer (the build failed elsewhere)."""
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+
+def _write_in_child(outputs: SiteOutputs, site_dir: Path, errors: Connection) -> None:
+    try:
+        outputs.write(site_dir)
+    except OSError as exc:
+        errors.send(str(exc))
+    except Exception:
+        errors.send(traceback.format_exc())
+    errors.close()

@@ -1,0 +1,125 @@
+"""Rendering of HTML fragments from finished view objects.
+
+Fragments are trusted templates shipped in the package; everything they
+print comes from records and is escaped by autoescape. No contributed text
+is ever compiled as a template.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import jinja2
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("fmcat.site", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def render(template: str, **context: Any) -> str:
+    """Render a template with the given view objects."""
+    return _environment().get_template(template).render(**context)
+
+
+def render_block(template: str, **context: Any) -> str:
+    """Render a fragment that is embedded in Markdown as a raw HTML block.
+
+    Python-Markdown ends a raw HTML block at a blank line in some contexts,
+    so fragments are folded to contain none.
+    """
+    return _BLANK_LINES.sub("\n", render(template, **context)).strip()
+
+
+_SLOT = "fmcatslot"
+
+
+class Slots:
+    """Generated HTML kept out of Markdown, put back after it is rendered.
+
+    Python-Markdown parses every raw HTML block with `html.parser`, which
+    made our generated tables the slowest part of a build (the catalog
+    table alone is thousands of lines). Trusted, already-escaped blocks are
+    replaced by a marker paragraph before Markdown runs and restored into the
+    HTML afterwards. The marker carries a random nonce per page, so
+    contributed text cannot name a slot; it never reaches the output, so
+    builds stay byte-identical.
+
+    Only generated text may be held: contributed Markdown must go through
+    Markdown and the sanitiser.
+    """
+
+    def __init__(self) -> None:
+        self.nonce = secrets.token_hex(6)
+        self.blocks: dict[str, str] = {}
+
+    def _key(self) -> str:
+        return f"{_SLOT}{self.nonce}n{len(self.blocks)}"
+
+    def hold(self, markdown: str) -> str:
+        """Replace each raw HTML block (a run of lines starting with '<') by a marker."""
+        out: list[str] = []
+        block: list[str] = []
+        lines = markdown.split("\n")
+        start = 0
+        if lines and lines[0] == "---":  # front matter we wrote ourselves
+            end = lines.index("---", 1)
+            out.extend(lines[: end + 1])
+            start = end + 1
+
+        def flush() -> None:
+            if block:
+                key = self._key()
+                self.blocks[key] = "\n".join(block)
+                out.extend(["", key, ""])
+                block.clear()
+
+        for line in lines[start:]:
+            if block and line.strip() and not line.startswith("#"):
+                block.append(line)
+                continue
+            flush()
+            if line.startswith("<"):
+                block.append(line)
+            else:
+                out.append(line)
+        flush()
+        return "\n".join(out)
+
+    def fill(self, html: str) -> str:
+        if not self.blocks:
+            return html
+        pattern = re.compile(rf"<p>({_SLOT}{self.nonce}n\d+)</p>")
+        # Each block is used once: pop it, so that a build does not hold
+        # every page's generated HTML twice (here and in the page).
+        return pattern.sub(lambda match: self.blocks.pop(match.group(1)), html)
+
+
+class RenderOnce:
+    """Keeps one rendering of a template part per key, for parts that only the
+    key can change (the nav of pages that are not in it).
+
+    Called from a template as `{% call cache(key) %}…{% endcall %}`: the body
+    is rendered the first time a key is seen and reused after that.
+    """
+
+    def __init__(self) -> None:
+        self._rendered: dict[str, str] = {}
+
+    def __call__(self, key: str, caller: Callable[[], str]) -> str:
+        if key not in self._rendered:
+            self._rendered[key] = caller()
+        return self._rendered[key]
