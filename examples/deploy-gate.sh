@@ -74,8 +74,10 @@ def fail(why):
 
 
 def shown(value):
-    """Catalog text as one line: no control characters from a record reach the log."""
-    return "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in str(value))
+    """Catalog text as one inert line: no control character from a record reaches
+    the log, and no `##[`, which the Actions runner obeys anywhere in a line."""
+    text = "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in str(value))
+    return text.replace("##[", "#\\x23[")
 
 
 path, status = sys.argv[1], int(sys.argv[2])

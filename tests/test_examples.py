@@ -321,6 +321,25 @@ def test_gate_prints_catalog_text_on_one_line(gate_env: tuple[Path, dict[str, st
     assert result.stdout.rstrip().endswith("deploy gate: BLOCKED")
 
 
+@pytest.mark.parametrize("title", ["::error file=x::pwned", "Direct ##[error]pwned",
+                                   "Direct ::stop-commands::token"])
+def test_gate_prints_no_workflow_command(gate_env: tuple[Path, dict[str, str]],
+                                         title: str) -> None:
+    """The gate runs in CI logs, where the runner acts on `##[` anywhere in a line."""
+    folder, _ = gate_env
+    text = (folder / "catalog.json").read_text(encoding="utf-8")
+    old = '"title": "Direct prompt injection"'
+    (folder / "command.json").write_text(text.replace(old, f'"title": "{title}"'),
+                                         encoding="utf-8")
+    result = _gate(gate_env, [{"signal": "guardrail_block_rate", "value": 0.12}],
+                   catalog="command.json")
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert "pwned" in output or "token" in output
+    assert [line for line in output.splitlines()
+            if line.lstrip().startswith("::") or "##[" in line] == []
+
+
 # --- unreadable files, with real permissions: the gate runs as nobody ----------------------
 
 
