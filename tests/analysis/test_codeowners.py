@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fmcat.analysis.governance import CODEOWNERS_BEGIN, CODEOWNERS_END, write_codeowners
+from fmcat.analysis.codeowners import CODEOWNERS_BEGIN, CODEOWNERS_END, write_codeowners
 from fmcat.cli.main import main
 from fmcat.core.load import load_catalog
 

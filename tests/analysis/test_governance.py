@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from fmcat.analysis.codeowners import check_codeowners
 from fmcat.analysis.governance import (
     by_steward,
     changes,
-    check_codeowners,
     review_queue,
     review_weight,
     sample_for_review,

@@ -23,16 +23,22 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import pytest
 
 from fmcat.analysis import metrics
 from fmcat.analysis.metrics import DurationStats, Series
+from fmcat.analysis.metrics import health as health_module
+from fmcat.analysis.metrics import incidents as incidents_module
+from fmcat.analysis.metrics import report as report_module
 from fmcat.core import targets as targets_file
 from fmcat.core.catalog import Catalog, IncidentEntry
 from fmcat.core.frontmatter import Document
@@ -52,65 +58,14 @@ def fixture() -> Catalog:
 
 def test_fixture_is_valid() -> None:
     catalog = fixture()
-    assert catalog.ok
+    assert not [f for f in catalog.findings if f.severity == "error"]
     assert len(catalog.incidents) == 8
-
-
-# --- quarters ----------------------------------------------------------------
-
-@pytest.mark.parametrize(("day", "quarter"), [
-    (date(2025, 1, 1), "2025Q1"), (date(2025, 3, 31), "2025Q1"), (date(2025, 4, 1), "2025Q2"),
-    (date(2025, 9, 30), "2025Q3"), (date(2025, 10, 1), "2025Q4"), (date(2025, 12, 31), "2025Q4"),
-])
-def test_quarter_of(day: date, quarter: str) -> None:
-    assert metrics.quarter_of(day) == quarter
-
-
-def test_quarter_of_an_aware_datetime_is_taken_in_utc() -> None:
-    local = datetime.fromisoformat("2025-10-01T01:00:00+02:00")
-    assert metrics.quarter_of(local) == "2025Q3"
-
-
-def test_quarter_range_crosses_years_and_is_empty_when_reversed() -> None:
-    assert metrics.quarter_range("2024Q4", "2025Q2") == ("2024Q4", "2025Q1", "2025Q2")
-    assert metrics.quarter_range("2025Q2", "2025Q2") == ("2025Q2",)
-    assert metrics.quarter_range("2025Q3", "2025Q2") == ()
-    assert metrics.shift_quarter("2025Q1", -1) == "2024Q4"
-    assert metrics.window_quarters(TODAY, 4) == ("2026Q1", "2026Q2", "2026Q3", "2026Q4")
-
-
-def test_quarter_range_rejects_nonsense() -> None:
-    with pytest.raises(ValueError, match="not a quarter"):
-        metrics.quarter_range("2025Q5", "2025Q1")
 
 
 def test_quarters_include_the_empty_ones() -> None:
     incidents = [i.record for i in fixture().incidents.values()]
     assert metrics.quarters_spanned(incidents) == QUARTERS
     assert metrics.quarters_spanned([]) == ()
-
-
-# --- statistics ----------------------------------------------------------------
-
-@pytest.mark.parametrize(("values", "p", "expected"), [
-    ([], 50, None),
-    ([7.0], 50, 7.0),
-    ([7.0], 90, 7.0),
-    ([8.0, 10.0], 50, 8.0),   # rank ceil(1.0) = 1: the lower middle value
-    ([8.0, 10.0], 90, 10.0),  # rank ceil(1.8) = 2
-    ([3.0, 1.0, 2.0], 50, 2.0),
-    ([float(v) for v in range(1, 11)], 90, 9.0),   # rank exactly 9, not 10
-    ([float(v) for v in range(1, 11)], 91, 10.0),
-    ([float(v) for v in range(1, 11)], 100, 10.0),
-    ([float(v) for v in range(1, 21)], 90, 18.0),
-])
-def test_nearest_rank_percentile(values: list[float], p: int, expected: float | None) -> None:
-    assert metrics.percentile(values, p) == expected
-
-
-def test_percentile_rejects_out_of_range() -> None:
-    with pytest.raises(ValueError, match=r"1\.\.100"):
-        metrics.percentile([1.0], 0)
 
 
 # --- occurrences ---------------------------------------------------------------
@@ -470,6 +425,54 @@ def test_compute_metrics_is_deterministic_and_independent_of_the_copy(tmp_path: 
     assert first == second
     assert first.quarters == QUARTERS
     assert first.targets == ()
+
+
+def test_compute_metrics_finds_each_shared_intermediate_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recurrences, review freshness and completeness serve several figures each.
+
+    Each used to be recomputed by every figure that needed it (recurrences
+    three times per build). A spy on every module that can call them counts
+    the calls of one `compute_metrics`.
+    """
+    calls: Counter[str] = Counter()
+
+    def spy(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return real(*args, **kwargs)
+        return counted
+
+    real = {"recurrences": incidents_module.recurrences,
+            "review_freshness": health_module.review_freshness,
+            "completeness_summary": health_module.completeness_summary}
+    for module in (incidents_module, health_module, report_module):
+        for name, function in real.items():
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, spy(name, function))
+    targets, _ = targets_file.load_targets(FIXTURE)
+    report = metrics.compute_metrics(fixture(), TODAY, targets)
+    assert calls == {"recurrences": 1, "review_freshness": 1, "completeness_summary": 1}
+    monkeypatch.undo()
+    assert report == metrics.compute_metrics(fixture(), TODAY, targets)
+
+
+def test_current_figures_use_what_they_are_given() -> None:
+    catalog = fixture()
+    recurring = {"INC-2026-0001": ("FM-0002",), "INC-2026-0002": ("FM-0001",)}
+    given = metrics.current_figures(catalog, TODAY, 4, recurring=recurring)
+    assert given["recurrence_share"][0] == pytest.approx(2 / 3)
+    assert metrics.current_figures(catalog, TODAY, 4)["recurrence_share"][0] == \
+        pytest.approx(1 / 3)
+
+
+def test_most_recurrent_and_per_quarter_use_the_recurrences_given() -> None:
+    catalog = fixture()
+    recurring = {"INC-2025-0001": ("FM-0001",)}
+    [only] = metrics.most_recurrent_failure_modes(catalog, recurring=recurring)
+    assert (only.failure_mode, only.recurrences, only.teams) == ("FM-0001", 1, ("credit-risk",))
+    assert metrics.recurrences_per_quarter(catalog, recurring=recurring).series[0].values == \
+        (1, 0, 0, 0, 0, 0)
 
 
 def test_metrics_scale_linearly() -> None:

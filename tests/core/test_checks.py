@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from fmcat.analysis.metrics import TargetsFile
 from fmcat.core.findings import RULES, Finding
 from fmcat.core.load import load_catalog
 from fmcat.core.model import CaseStudy, FailureMode, Incident, Playbook
+from fmcat.core.targets import TargetsFile
 from tests.conftest import FIXTURE
 
 FM1 = "entries/FM-0001-covariate-shift.md"

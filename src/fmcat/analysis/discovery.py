@@ -51,7 +51,7 @@ def values_of(record: FailureMode, dimension: Dimension) -> list[str]:
 
 def listed(catalog: Catalog) -> list[Entry]:
     """Failure modes that appear in listings: everything but withdrawn ones."""
-    return [e for e in catalog.failure_modes if e.record.status != "withdrawn"]
+    return [e for e in catalog.failure_modes if e.record.is_listed]
 
 
 def tag_index(catalog: Catalog) -> dict[str, dict[str, list[str]]]:
