@@ -15,8 +15,9 @@ from typing import Any
 
 from fmcat.core.catalog import Catalog
 from fmcat.core.model import DURATION_PATTERN
-from fmcat.exports.documents import SCHEMA_VERSION, catalog_document
+from fmcat.exports.documents import catalog_document
 from fmcat.exports.recommend.observations import finite_number, shown
+from fmcat.exports.schema import SCHEMA_VERSION
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
