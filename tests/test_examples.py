@@ -22,7 +22,7 @@ from fmcat.cli import main as cli
 from fmcat.cli.integration import build_parser
 from fmcat.cli.main import UsageError
 from fmcat.core.load import load_catalog
-from fmcat.exports.documents import api_files
+from fmcat.exports.documents import catalog_document, dumps
 from tests.conftest import FIXTURE, REPO
 
 EXAMPLES = REPO / "examples"
@@ -120,8 +120,8 @@ def gate_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     if shutil.which("bash") is None:
         pytest.skip("bash is not installed")
     folder = tmp_path_factory.mktemp("gate")
-    (folder / "catalog.json").write_text(api_files(
-        load_catalog(REPO), "https://catalog.example.com/")["api/catalog.json"])
+    (folder / "catalog.json").write_text(dumps(catalog_document(
+        load_catalog(REPO), "https://catalog.example.com/")))
     bin_dir = folder / "bin"
     bin_dir.mkdir()
     fmcat = bin_dir / "fmcat"
@@ -353,7 +353,7 @@ def nobody_gate() -> Iterator[tuple[Path, Callable[..., subprocess.CompletedProc
     folder = Path(tempfile.mkdtemp(prefix="fmcat-gate-"))
     folder.chmod(0o755)
     shutil.copytree(FIXTURE, folder / "catalog")
-    (folder / "catalog.json").write_text(api_files(load_catalog(FIXTURE))["api/catalog.json"],
+    (folder / "catalog.json").write_text(dumps(catalog_document(load_catalog(FIXTURE))),
                                          encoding="utf-8")
     (folder / "signals.json").write_text('[{"signal": "psi", "value": 0.01}]', encoding="utf-8")
     bin_dir = folder / "bin"

@@ -24,7 +24,8 @@ import yaml
 from fmcat.cli import main as cli
 from fmcat.cli.integration import add_commands, main_integration
 from fmcat.core.load import load_catalog
-from fmcat.exports.documents import api_files, json_schemas, write_api_files
+from fmcat.exports.documents import catalog_document, dumps, write_api_stream
+from fmcat.exports.schema import json_schemas
 from tests.conftest import FIXTURE
 
 Main = Callable[[Sequence[str] | None], int]
@@ -56,14 +57,14 @@ def _no_site_url(monkeypatch: pytest.MonkeyPatch) -> None:
 def published(root: Path, tmp_path: Path) -> Path:
     """A built site's api/ folder, as a pipeline would download it."""
     site = tmp_path / "site"
-    write_api_files(load_catalog(root), site)
+    write_api_stream(load_catalog(root), site)
     return site
 
 
 @pytest.fixture(scope="module")
 def published_text() -> str:
     """The fixture catalog's api/catalog.json, built once for tests that only read it."""
-    return api_files(load_catalog(FIXTURE))["api/catalog.json"]
+    return dumps(catalog_document(load_catalog(FIXTURE)))
 
 
 def _break(root: Path) -> None:
@@ -82,11 +83,11 @@ def test_add_commands_registers_on_any_parser() -> None:
 # --- export ---------------------------------------------------------------------
 
 
-def test_export_catalog_prints_the_document(run: Main, root: Path,
+def test_export_catalog_prints_the_document(run: Main, root: Path, published: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["export", "catalog", "--root", str(root)]) == 0
     out = capsys.readouterr().out
-    assert out == api_files(load_catalog(root))["api/catalog.json"]
+    assert out == (published / "api" / "catalog.json").read_text(encoding="utf-8")
 
 
 def test_export_catalog_to_a_file_with_a_base_url(
@@ -548,7 +549,7 @@ def shared(tmp_path: Path) -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="fmcat-as-nobody-"))
     folder.chmod(0o755)
     shutil.copytree(FIXTURE, folder / "catalog")
-    (folder / "catalog.json").write_text(api_files(load_catalog(FIXTURE))["api/catalog.json"],
+    (folder / "catalog.json").write_text(dumps(catalog_document(load_catalog(FIXTURE))),
                                          encoding="utf-8")
     (folder / "signals.json").write_text('[{"signal": "psi", "value": 0.3}]',
                                          encoding="utf-8")

@@ -9,10 +9,10 @@ import pytest
 from mkdocs.exceptions import Abort
 
 from fmcat.core.load import load_catalog
-from fmcat.exports.documents import api_files
 from fmcat.site.outputs import OutputError, OutputWriter, SiteOutputs, can_fork
 from fmcat.site.plan import redirect_targets
 from tests.conftest import FIXTURE, build_site
+from tests.exports.expected import expected_api_files
 
 
 def _outputs() -> SiteOutputs:
@@ -33,7 +33,7 @@ def test_writer_writes_exactly_the_listed_paths(tmp_path: Path, background: bool
     assert _written(tmp_path) == set(outputs.paths())
     assert "fm-0001/index.html" in outputs.paths()
     assert "drills/FM-0001.txt" in outputs.paths()
-    for rel, text in api_files(outputs.catalog).items():
+    for rel, text in expected_api_files(outputs.catalog).items():
         assert (tmp_path / rel).read_text(encoding="utf-8") == text
 
 

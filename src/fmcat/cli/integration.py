@@ -32,6 +32,7 @@ from fmcat.core.model import ANY_RECORD_ID
 # runs, so `cli.py` can import this module at its top without a cycle.
 from fmcat.exports import alerts, drill, recommend
 from fmcat.exports import documents as export
+from fmcat.exports.schema import json_schemas
 
 SITE_URL_ENV = "FMCAT_SITE_URL"
 """The variable the site build reads for `site_url`; URLs default to the same base."""
@@ -106,7 +107,7 @@ def cmd_export_catalog(args: argparse.Namespace) -> int:
 
 
 def cmd_export_schema(args: argparse.Namespace) -> int:
-    schemas = export.json_schemas()
+    schemas = json_schemas()
     if not args.output:
         sys.stdout.write(export.dumps(schemas["catalog.json"]))
         return cli.EXIT_OK

@@ -143,7 +143,7 @@ def alert_rules(catalog: Catalog, base_url: str | None = None, *,
     for entry in sorted(catalog.failure_modes, key=lambda e: e.id):
         record = entry.record
         assert isinstance(record, FailureMode)
-        if record.status == "withdrawn":
+        if not record.is_listed:
             continue
         names: set[str] = set()
         for detector in record.detectors:

@@ -42,8 +42,10 @@ class _Url(Protocol):
 
 
 @dataclass(frozen=True)
-class _Step:
-    mitigation_kind: str
+class _ResolvedMitigation:
+    """One of the entry's mitigations, with the playbook it cites (None if not in the catalog)."""
+
+    kind: str
     use: str
     playbook: Playbook | None
     cited: str
@@ -66,7 +68,7 @@ def drill_script(catalog: Catalog, fm_id: str, base_url: str | None = None) -> s
         target = site_url(record_url(record_id), base_url)
         return f"{target}#{anchor}" if anchor else target
 
-    steps = [_Step(m.kind, m.use, _playbook(catalog, m.playbook), m.playbook)
+    mitigations = [_ResolvedMitigation(m.kind, m.use, _playbook(catalog, m.playbook), m.playbook)
              for m in record.mitigations]
     lines = [f"# Game day: {record.id} {escape_text(record.title)}", ""]
     if fm_id != record.id:
@@ -89,9 +91,9 @@ def drill_script(catalog: Catalog, fm_id: str, base_url: str | None = None) -> s
         "",
     ]
     lines += _detection(record, signals, url)
-    lines += _response(steps, url)
-    lines += _criteria(record, steps, catalog)
-    lines += _restore(steps)
+    lines += _response(mitigations, url)
+    lines += _criteria(record, mitigations, catalog)
+    lines += _restore(mitigations)
     lines += _record_sheet(record, url)
     # Single-line values are escaped where they are written, so a line break in
     # a title shows as `\n`; this pass covers the Markdown body, whose lines are
@@ -107,7 +109,7 @@ def _failure_mode(catalog: Catalog, fm_id: str) -> Entry:
     record = entry.record
     if not isinstance(record, FailureMode):
         raise DrillError(f"{fm_id} is a {entry.kind.label.lower()}, not a failure mode")
-    if record.status == "withdrawn":
+    if not record.is_listed:
         successor = f"; drill {record.superseded_by} instead" if record.superseded_by else ""
         raise DrillError(f"{record.id} is withdrawn{successor}")
     return entry
@@ -174,25 +176,25 @@ def _detect_target(record: FailureMode) -> str:
     return duration_text(min(windows, key=parse_duration)) if windows else ""
 
 
-def _response(steps: list[_Step], url: _Url) -> list[str]:
+def _response(mitigations: list[_ResolvedMitigation], url: _Url) -> list[str]:
     lines = ["## 3. Respond: playbook steps to exercise", ""]
-    if not steps:
+    if not mitigations:
         return [*lines, "The entry names no playbook: record what the responders did; the "
                 "drill write-up is the first draft of one.", ""]
-    for step in _ordered(steps):
-        playbook = step.playbook
+    for mitigation in _ordered(mitigations):
+        playbook = mitigation.playbook
         if playbook is None:
-            cited = escape_text(step.cited)
-            lines += [f"### {cited} ({step.mitigation_kind})", "",
+            cited = escape_text(mitigation.cited)
+            lines += [f"### {cited} ({mitigation.kind})", "",
                       f"{cited} is not in the catalog.", ""]
             continue
         lines += [
-            f"### {playbook.id} {escape_text(playbook.title)} ({step.mitigation_kind})",
+            f"### {playbook.id} {escape_text(playbook.title)} ({mitigation.kind})",
             "",
             f"- Playbook: {url(playbook.id)}",
             f"- Owner: {escape_text(playbook.owner)}; time to remediate: "
             f"{duration_text(playbook.time_to_remediate)}",
-            f"- Use here: {escape_text(step.use)}",
+            f"- Use here: {escape_text(mitigation.use)}",
             "",
         ]
         lines += [f"- [ ] {escape_text(text)}" for text in playbook.steps]
@@ -208,12 +210,13 @@ def _response(steps: list[_Step], url: _Url) -> list[str]:
     return lines
 
 
-def _ordered(steps: list[_Step]) -> list[_Step]:
+def _ordered(mitigations: list[_ResolvedMitigation]) -> list[_ResolvedMitigation]:
     order = {"detect": 0, "respond": 1, "recover": 2, "prevent": 3}
-    return sorted(steps, key=lambda s: order.get(s.mitigation_kind, 9))
+    return sorted(mitigations, key=lambda m: order.get(m.kind, 9))
 
 
-def _criteria(record: FailureMode, steps: list[_Step], catalog: Catalog) -> list[str]:
+def _criteria(record: FailureMode, mitigations: list[_ResolvedMitigation],
+              catalog: Catalog) -> list[str]:
     lines = ["## 4. Success criteria", ""]
     target = _detect_target(record)
     if target:
@@ -224,17 +227,17 @@ def _criteria(record: FailureMode, steps: list[_Step], catalog: Catalog) -> list
             lines.append(f"- [ ] `{detector.signal} {detector.op} {detector.threshold:g}` fired "
                          f"within {duration_text(detector.window)} and its {detector.action} "
                          "reached the right people or system.")
-    for step in _ordered(steps):
-        playbook = step.playbook
+    for mitigation in _ordered(mitigations):
+        playbook = mitigation.playbook
         if playbook is None:
             continue
-        if step.mitigation_kind in TIME_BOUND_KINDS:
+        if mitigation.kind in TIME_BOUND_KINDS:
             lines.append(f"- [ ] {playbook.id} was carried out by "
                          f"{escape_text(playbook.owner)} within "
                          f"{duration_text(playbook.time_to_remediate)} of detection "
                          "(its time to remediate).")
         else:
-            lines.append(f"- [ ] {playbook.id} ({step.mitigation_kind}) is in place: its "
+            lines.append(f"- [ ] {playbook.id} ({mitigation.kind}) is in place: its "
                          "steps above were checked, not assumed.")
     lines.append("- [ ] Each fallback was either exercised or its preconditions were checked.")
     history = _history(record, catalog)
@@ -274,14 +277,14 @@ def _span(seconds: float) -> str:
     return " ".join(parts)
 
 
-def _restore(steps: list[_Step]) -> list[str]:
+def _restore(mitigations: list[_ResolvedMitigation]) -> list[str]:
     lines = ["## 5. Restore", "",
              "- [ ] Undo the induced condition (reverse the reproduction steps) and confirm "
              "every detector above is back on the healthy side of its threshold."]
-    for step in _ordered(steps):
-        playbook = step.playbook
+    for mitigation in _ordered(mitigations):
+        playbook = mitigation.playbook
         # Prevent playbooks were only checked, so there is nothing of theirs to undo.
-        if playbook is not None and step.mitigation_kind != "prevent":
+        if playbook is not None and mitigation.kind != "prevent":
             lines.append(f"- [ ] Roll back {playbook.id}: {escape_text(playbook.rollback)}")
     lines.append("")
     return lines

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from fmcat.core.load import load_catalog
-from fmcat.exports.documents import api_files, catalog_document
+from fmcat.exports.documents import catalog_document, write_api_stream
 from fmcat.exports.recommend import (
     DocumentError,
     InputError,
@@ -191,9 +191,10 @@ def test_a_match_carries_playbooks_case_studies_and_the_mitigation_url(
     assert "applied before: CS-0001" in text
 
 
-def test_catalog_and_published_document_give_the_same_answer() -> None:
+def test_catalog_and_published_document_give_the_same_answer(tmp_path: Path) -> None:
     catalog = load_catalog(REPO)
-    published = json.loads(api_files(catalog)["api/catalog.json"])
+    write_api_stream(catalog, tmp_path)
+    published = json.loads((tmp_path / "api" / "catalog.json").read_text(encoding="utf-8"))
     observed = [Observation("psi", 0.3), Observation("latency_p99_ms", 2000),
                 Observation("guardrail_block_rate", 0.1), Observation("null_rate", 0.05)]
     from_catalog = render_json(recommend(knowledge_from_catalog(catalog), observed))

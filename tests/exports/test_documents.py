@@ -8,34 +8,41 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 
+from fmcat.core.catalog import Catalog
 from fmcat.core.load import load_catalog
-from fmcat.core.model import KINDS
+from fmcat.core.model import FAILURE_MODE, KINDS
 from fmcat.exports.documents import (
-    SCHEMA_VERSION,
-    ExportedCatalog,
+    ExportError,
     anchors,
-    api_files,
     api_path,
+    api_paths,
     catalog_document,
-    json_schemas,
-    record_documents,
-    write_api_files,
+    dumps,
+    site_url,
+    stable_url,
     write_api_stream,
 )
+from fmcat.exports.schema import SCHEMA_VERSION
 from tests.conftest import FIXTURE, REPO, read_page
+from tests.exports.expected import expected_api_files, read_tree
 
 BASE = "https://catalog.example.com/ml/"
 RECORD_FOLDERS = ("entries", "playbooks", "case-studies", "incidents")
-SCHEMA_OF_KIND = {"failure-mode": "failure-mode.json", "playbook": "playbook.json",
-                  "case-study": "case-study.json", "incident": "incident.json"}
+RECORD_GROUPS = ("failure_modes", "playbooks", "case_studies", "incidents")
 
 
-def _validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+def _published(catalog: Catalog, site: Path, base_url: str | None = None) -> dict[str, str]:
+    """The `api/` files as the site build writes them, by site-relative path."""
+    write_api_stream(catalog, site, base_url)
+    return read_tree(site)
+
+
+def _documents(catalog: Catalog, base_url: str | None = None) -> dict[str, dict[str, Any]]:
+    """Each record's object of `catalog.json`, by the path of its own file."""
+    document = catalog_document(catalog, base_url)
+    return {api_path(data["id"]): data for group in RECORD_GROUPS for data in document[group]}
 
 
 def _source_files(root: Path) -> set[str]:
@@ -47,9 +54,8 @@ def _source_files(root: Path) -> set[str]:
 def test_every_record_file_appears_in_the_export(root: Path) -> None:
     catalog = load_catalog(root)
     assert catalog.ok
-    document = json.loads(api_files(catalog)["api/catalog.json"])
-    records = [item for group in ("failure_modes", "playbooks", "case_studies", "incidents")
-               for item in document[group]]
+    document = catalog_document(catalog)
+    records = [item for group in RECORD_GROUPS for item in document[group]]
     assert {item["source_path"] for item in records} == _source_files(root)
     assert len(records) == len(catalog.entries) + len(catalog.incidents)
 
@@ -63,54 +69,10 @@ def test_every_status_is_present_and_flagged() -> None:
     assert withdrawn["status_reason"].startswith("Merged into FM-0002")
 
 
-@pytest.mark.parametrize("root", [FIXTURE, REPO], ids=["fixture", "repo"])
-def test_export_validates_against_the_exported_schemas(root: Path) -> None:
-    files = api_files(load_catalog(root), BASE)
-    schemas = {name.removeprefix("api/schema/"): json.loads(text)
-               for name, text in files.items() if name.startswith("api/schema/")}
-    assert schemas == json_schemas()
-    for schema in schemas.values():
-        jsonschema.Draft202012Validator.check_schema(schema)
-    _validator(schemas["catalog.json"]).validate(json.loads(files["api/catalog.json"]))
-    per_record = {path: json.loads(text) for path, text in files.items()
-                  if path.count("/") == 2 and not path.startswith("api/schema/")}
-    assert per_record
-    for data in per_record.values():
-        _validator(schemas[SCHEMA_OF_KIND[data["kind"]]]).validate(data)
-
-
-def test_schemas_reject_what_the_export_never_writes() -> None:
-    data = record_documents(load_catalog(FIXTURE))["api/failure-modes/FM-0001.json"]
-    validator = _validator(json_schemas()["failure-mode.json"])
-    validator.validate(data)
-    for broken in ({**data, "unexpected": 1}, {k: v for k, v in data.items() if k != "url"},
-                   {**data, "created": 20250101},
-                   {**data, "detectors": [{**data["detectors"][0], "op": "=="}]},
-                   {**data, "detectors": [{k: v for k, v in data["detectors"][0].items()
-                                           if k != "scope"}]}):
-        assert not validator.is_valid(broken)
-
-
-def test_schemas_use_only_portable_regular_expressions() -> None:
-    text = json.dumps(json_schemas())
-    assert "(?P<" not in text  # Python-only syntax; JavaScript validators reject it
-    patterns = re.findall(r'"pattern": "((?:[^"\\]|\\.)*)"', text)
-    assert patterns
-    assert '"^INC-(20[0-9][0-9])-[0-9]{4}$"' in text
-
-
-def test_the_pydantic_models_read_the_export_back() -> None:
-    text = api_files(load_catalog(FIXTURE), BASE)["api/catalog.json"]
-    parsed = ExportedCatalog.model_validate_json(text)
-    assert parsed.schema_version == SCHEMA_VERSION
-    assert [m.id for m in parsed.failure_modes] == ["FM-0001", "FM-0002", "FM-0003"]
-
-
-def test_two_exports_are_byte_identical_whatever_the_day() -> None:
-    first = api_files(load_catalog(FIXTURE), BASE)
-    second = api_files(load_catalog(FIXTURE, today=date(2031, 1, 1)), BASE)
+def test_two_exports_are_byte_identical_whatever_the_day(tmp_path: Path) -> None:
+    first = _published(load_catalog(FIXTURE), tmp_path / "first", BASE)
+    second = _published(load_catalog(FIXTURE, today=date(2031, 1, 1)), tmp_path / "second", BASE)
     assert first == second
-    assert list(first) == sorted(first)
     for text in first.values():
         assert text.endswith("}\n")
         assert json.loads(text) is not None
@@ -122,8 +84,8 @@ def test_two_exports_are_byte_identical_whatever_the_day() -> None:
 
 def test_urls_are_canonical_relative_or_absolute() -> None:
     catalog = load_catalog(FIXTURE)
-    relative = record_documents(catalog)
-    absolute = record_documents(catalog, BASE)
+    relative = _documents(catalog)
+    absolute = _documents(catalog, BASE)
     fm = relative["api/failure-modes/FM-0001.json"]
     assert (fm["url"], fm["permalink"], fm["api_url"]) == (
         "failure-modes/FM-0001/", "FM-0001/", "api/failure-modes/FM-0001.json")
@@ -138,12 +100,13 @@ def test_urls_are_canonical_relative_or_absolute() -> None:
     assert catalog_document(catalog)["base_url"] is None
 
 
-def test_api_paths_are_derived_from_ids() -> None:
+def test_api_paths_are_derived_from_ids(tmp_path: Path) -> None:
     assert api_path("FM-0007") == "api/failure-modes/FM-0007.json"
     assert api_path("MP-0003") == "api/playbooks/MP-0003.json"
     assert api_path("CS-0002") == "api/case-studies/CS-0002.json"
     assert api_path("INC-2026-0001") == "api/incidents/INC-2026-0001.json"
-    files = api_files(load_catalog(FIXTURE))
+    assert api_path("FM-0099") == "api/failure-modes/FM-0099.json"  # retired IDs too
+    files = _published(load_catalog(FIXTURE), tmp_path)
     for path, text in files.items():
         if path.count("/") == 2 and not path.startswith("api/schema/"):
             data = json.loads(text)  # a retired ID's file is its successor's document
@@ -152,7 +115,7 @@ def test_api_paths_are_derived_from_ids() -> None:
 
 
 def test_backlinks_and_derived_incident_durations() -> None:
-    docs = record_documents(load_catalog(FIXTURE))
+    docs = _documents(load_catalog(FIXTURE))
     fm = docs["api/failure-modes/FM-0001.json"]
     assert fm["backlinks"] == {"related": ["FM-0002"], "case_studies": ["CS-0001"],
                                "incidents": ["INC-2026-0001"]}
@@ -167,7 +130,7 @@ def test_backlinks_and_derived_incident_durations() -> None:
 
 
 def test_every_field_is_written_even_at_its_default() -> None:
-    fm = record_documents(load_catalog(FIXTURE))["api/failure-modes/FM-0002.json"]
+    fm = _documents(load_catalog(FIXTURE))["api/failure-modes/FM-0002.json"]
     assert fm["review_every"] is None
     assert fm["detectors"][0]["scope"] == ""
     assert fm["created"] == "2025-03-01"
@@ -200,18 +163,16 @@ def test_every_linkable_anchor_exists_on_the_built_page(built_fixture: Path, pag
     assert missing == []
 
 
-def test_write_api_files_writes_exactly_the_api_files(tmp_path: Path) -> None:
+def test_the_stream_writes_exactly_the_listed_paths(tmp_path: Path) -> None:
     catalog = load_catalog(FIXTURE)
-    written = write_api_files(catalog, tmp_path / "site", BASE)
-    files = api_files(catalog, BASE)
-    assert sorted(p.relative_to(tmp_path / "site").as_posix() for p in written) == list(files)
-    for path in written:
-        rel = path.relative_to(tmp_path / "site").as_posix()
-        assert path.read_text(encoding="utf-8") == files[rel]
+    files = _published(catalog, tmp_path / "site", BASE)
+    assert sorted(files) == sorted(api_paths(catalog))
+    assert len(api_paths(catalog)) == len(set(api_paths(catalog)))
 
 
 @pytest.mark.parametrize("which", ["fixture", "repo", "no-case-studies"])
 def test_streamed_api_files_are_byte_identical(tmp_path: Path, root: Path, which: str) -> None:
+    """The piecewise `catalog.json` and every other file equal the plain `dumps`."""
     if which == "no-case-studies":
         for path in (root / "case-studies").glob("*.md"):
             path.unlink()
@@ -219,13 +180,13 @@ def test_streamed_api_files_are_byte_identical(tmp_path: Path, root: Path, which
     else:
         source = FIXTURE if which == "fixture" else REPO
     catalog = load_catalog(source)
-    expected = api_files(catalog, BASE)
+    expected = expected_api_files(catalog, BASE)
     site = tmp_path / "site"
     assert write_api_stream(catalog, site, BASE) == len(expected)
-    written = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
-               for p in site.rglob("*") if p.is_file()}
+    written = read_tree(site)
     assert written.keys() == expected.keys()
     assert [name for name in expected if written[name] != expected[name]] == []
+    assert written["api/catalog.json"] == dumps(catalog_document(catalog, BASE))
     if which == "no-case-studies":
         assert '"case_studies": []' in written["api/catalog.json"]
 
@@ -235,8 +196,36 @@ def test_a_retired_id_keeps_its_api_file_as_a_copy_of_its_successor(tmp_path: Pa
     document gets the successor's, byte for byte (its `id` and `aliases` say
     where it went), instead of a 404."""
     catalog = load_catalog(FIXTURE)
-    files = api_files(catalog, BASE)
+    files = _published(catalog, tmp_path / "site", BASE)
     assert files["api/failure-modes/FM-0099.json"] == files["api/failure-modes/FM-0002.json"]
     assert json.loads(files["api/failure-modes/FM-0099.json"])["aliases"][0] == "FM-0099"
-    written = write_api_files(catalog, tmp_path / "site", BASE)
-    assert tmp_path / "site" / "api" / "failure-modes" / "FM-0099.json" in written
+    assert "api/failure-modes/FM-0099.json" in api_paths(catalog)
+
+
+def test_site_url_is_relative_or_joined_to_the_base() -> None:
+    assert site_url("failure-modes/FM-0001/", None) == "failure-modes/FM-0001/"
+    assert site_url("failure-modes/FM-0001/", "") == "failure-modes/FM-0001/"
+    assert site_url("/api/x.json", "https://h.example/ml") == "https://h.example/ml/api/x.json"
+    assert site_url("api/x.json", "https://h.example/ml/") == "https://h.example/ml/api/x.json"
+
+
+def test_stable_url_is_derived_from_the_id_only() -> None:
+    fm = FAILURE_MODE
+    assert stable_url(fm, "FM-0007") == f"{fm.url_dir}/FM-0007/"
+    assert stable_url(fm, "FM-0007", "detection") == f"{fm.url_dir}/FM-0007/#detection"
+    assert stable_url(fm, "FM-0007", base_url=BASE) == f"{BASE}{fm.url_dir}/FM-0007/"
+
+
+def test_dumps_is_sorted_indented_unicode_and_refuses_nan() -> None:
+    assert dumps({"b": 1, "a": "é"}) == '{\n  "a": "é",\n  "b": 1\n}\n'
+    with pytest.raises(ValueError, match="JSON compliant"):
+        dumps({"x": float("nan")})
+
+
+def test_catalog_document_needs_a_taxonomy(root: Path) -> None:
+    (root / "taxonomy.yml").unlink()
+    catalog = load_catalog(root)
+    with pytest.raises(ExportError, match=r"taxonomy\.yml"):
+        catalog_document(catalog)
+    with pytest.raises(ExportError, match=r"taxonomy\.yml"):
+        write_api_stream(catalog, root / "site")

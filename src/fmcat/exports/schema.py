@@ -1,0 +1,180 @@
+"""The shapes of the exports, as pydantic models, and the JSON Schemas made from them.
+
+The JSON Schemas are generated from the same pydantic models the loader
+validates with, extended by the derived fields (URLs, backlinks), so the
+schema cannot drift from what is exported; a test validates every export
+against them.
+
+`schema_version` changes its major number only when a field is removed or
+changes meaning; adding a field bumps the minor number.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from fmcat.core.model import CaseStudy, FailureMode, Incident, Model, Playbook
+from fmcat.core.taxonomy import Taxonomy
+
+SCHEMA_VERSION = "1.1"  # 1.1: signals carry their kind (gauge or counter)
+"""Version of the export format; see the module docstring for when it changes."""
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+
+class _Exported(Model):
+    # Derived fields are always written, so serialization schemas list them
+    # as required even where a default exists.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
+class FailureModeBacklinks(_Exported):
+    """Records that point at a failure mode (computed, not written by hand)."""
+
+    related: list[str]
+    case_studies: list[str]
+    incidents: list[str]
+
+
+class PlaybookBacklinks(_Exported):
+    """Records that point at a playbook (computed, not written by hand)."""
+
+    used_by: list[str]
+    case_studies: list[str]
+    incidents: list[str]
+
+
+class ExportedFailureMode(FailureMode):
+    """A failure mode as published: its front matter plus URLs and backlinks."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True,
+                              title="Failure mode")
+    kind: Literal["failure-mode"]
+    url: str
+    permalink: str
+    api_url: str
+    source_path: str
+    backlinks: FailureModeBacklinks
+
+
+class ExportedPlaybook(Playbook):
+    """A playbook as published: its front matter plus URLs and backlinks."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True,
+                              title="Mitigation playbook")
+    kind: Literal["playbook"]
+    url: str
+    permalink: str
+    api_url: str
+    source_path: str
+    backlinks: PlaybookBacklinks
+
+
+class ExportedCaseStudy(CaseStudy):
+    """A case study as published: its front matter plus URLs."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True,
+                              title="Case study")
+    kind: Literal["case-study"]
+    url: str
+    permalink: str
+    api_url: str
+    source_path: str
+
+
+class ExportedIncident(Incident):
+    """An incident as published.
+
+    Incidents have no page of their own, so `url` and `permalink` are null;
+    the durations are derived from the timestamps and given in seconds.
+    """
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True,
+                              title="Incident")
+    kind: Literal["incident"]
+    url: None
+    permalink: None
+    api_url: str
+    source_path: str
+    time_to_detect_seconds: int | None
+    time_to_mitigate_seconds: int | None
+
+
+class ExportedCatalog(_Exported):
+    """The whole catalog in one document: `api/catalog.json`."""
+
+    model_config = ConfigDict(title="Failure Mode Catalog")
+    schema_version: Literal["1.1"]
+    generator: str
+    base_url: str | None
+    taxonomy: Taxonomy
+    failure_modes: list[ExportedFailureMode]
+    playbooks: list[ExportedPlaybook]
+    case_studies: list[ExportedCaseStudy]
+    incidents: list[ExportedIncident]
+
+
+_RECORD_SCHEMAS: dict[str, type[BaseModel]] = {
+    "failure-mode.json": ExportedFailureMode,
+    "playbook.json": ExportedPlaybook,
+    "case-study.json": ExportedCaseStudy,
+    "incident.json": ExportedIncident,
+}
+_SOURCE_SCHEMAS: dict[str, type[BaseModel]] = {
+    # What contributors write: front matter of the Markdown files and the
+    # incident YAML files, for editors (yaml-language-server) and importers.
+    "source/failure-mode.json": FailureMode,
+    "source/playbook.json": Playbook,
+    "source/case-study.json": CaseStudy,
+    "source/incident.json": Incident,
+    "source/taxonomy.json": Taxonomy,
+}
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """JSON Schemas by file name: the catalog document, each exported record
+    kind, and (under `source/`) the files contributors write.
+
+    Exported shapes use pydantic's serialization mode (what `model_dump(
+    mode="json")` writes: dates as strings, every field present); source
+    shapes use validation mode (what the loader accepts).
+    """
+    schemas: dict[str, dict[str, Any]] = {}
+    exported: dict[str, type[BaseModel]] = {"catalog.json": ExportedCatalog, **_RECORD_SCHEMAS}
+    for name, model in exported.items():
+        schema = model.model_json_schema(mode="serialization")
+        schemas[name] = _portable({"$schema": JSON_SCHEMA_DIALECT, **schema}, require_all=True)
+    for name, model in _SOURCE_SCHEMAS.items():
+        schema = model.model_json_schema(mode="validation")
+        schemas[name] = _portable({"$schema": JSON_SCHEMA_DIALECT, **schema}, require_all=False)
+    return dict(sorted(schemas.items()))
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _portable(node: Any, *, require_all: bool) -> Any:
+    """Adjust a pydantic schema for every JSON Schema validator, not only Python's.
+
+    Python's named groups `(?P<name>...)` are not ECMA-262 regular expressions
+    (JavaScript validators reject them), so they become plain groups. In
+    exported shapes every property is always written, defaults included, so
+    every property is required, nested objects too (pydantic only does that
+    for the top-level model).
+    """
+    if isinstance(node, list):
+        return [_portable(item, require_all=require_all) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {key: _portable(value, require_all=require_all) for key, value in node.items()}
+    if isinstance(result.get("pattern"), str):
+        result["pattern"] = _NAMED_GROUP.sub("(", result["pattern"])
+    if require_all and result.get("type") == "object" and isinstance(
+            result.get("properties"), dict):
+        result["required"] = list(result["properties"])
+    return result
+
