@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 
@@ -16,9 +15,7 @@ COMMANDS = ["validate", "new", "review", "codeowners", "import", "export", "reco
 
 
 def test_every_command_group_is_registered_in_help_order() -> None:
-    subparsers = next(action for action in build_parser()._actions
-                      if isinstance(action, argparse._SubParsersAction))
-    assert list(subparsers.choices) == COMMANDS
+    assert "{" + ",".join(COMMANDS) + "}" in build_parser().format_usage()
 
 
 def test_a_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
