@@ -18,9 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from fmcat.cli import main as cli
-from fmcat.cli.integration import build_parser
-from fmcat.cli.main import UsageError
+from fmcat.cli import UsageError, build_parser
 from fmcat.core.load import load_catalog
 from fmcat.exports.documents import catalog_document, dumps
 from tests.conftest import FIXTURE, REPO
@@ -54,10 +52,8 @@ def test_every_fmcat_command_in_the_examples_parses(path: Path) -> None:
     assert commands
     for words in commands:
         argv = [w if not w.startswith("$") else "x" for w in words]
-        parser = build_parser() if argv[0] in ("export", "recommend", "drill", "link") \
-            else cli.build_parser()
         try:
-            parser.parse_args(argv)
+            build_parser().parse_args(argv)
         except UsageError as exc:  # pragma: no cover - the failure message
             pytest.fail(f"{path.name}: fmcat {' '.join(argv)}: {exc}")
 
@@ -127,8 +123,8 @@ def gate_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     fmcat = bin_dir / "fmcat"
     fmcat.write_text(
         "#!/bin/sh\n"
-        f'exec "{sys.executable}" -c "import sys; from fmcat.cli.integration import '
-        'main_integration; sys.exit(main_integration(sys.argv[1:]))" "$@"\n')
+        f'exec "{sys.executable}" -c "import sys; from fmcat.cli.main import '
+        'main; sys.exit(main(sys.argv[1:]))" "$@"\n')
     fmcat.chmod(0o755)
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "PYTHON": sys.executable,
            "HOME": str(folder), "LC_ALL": "C.UTF-8"}

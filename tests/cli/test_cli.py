@@ -332,7 +332,7 @@ def test_an_unexpected_failure_is_exit_two_in_one_line(
     def crash(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr("fmcat.cli.main.load_checked", crash)
+    monkeypatch.setattr("fmcat.cli.validate.load_checked", crash)
     assert main(["validate", "--root", str(root)]) == 2
     line = _one_line_error(capsys.readouterr().err)
     assert type(error).__name__ in line
@@ -342,7 +342,7 @@ def test_fmcat_debug_shows_the_traceback(root: Path, monkeypatch: pytest.MonkeyP
     def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("fmcat.cli.main.load_checked", crash)
+    monkeypatch.setattr("fmcat.cli.validate.load_checked", crash)
     monkeypatch.setenv("FMCAT_DEBUG", "1")
     with pytest.raises(RuntimeError, match="boom"):
         main(["validate", "--root", str(root)])
@@ -355,8 +355,9 @@ def test_an_unreadable_file_is_exit_two_in_one_line_naming_it(
     def unreadable(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied", str(root / "entries" / "FM-0002.md"))
 
-    monkeypatch.setattr("fmcat.cli.main.load_checked", unreadable)
-    monkeypatch.setattr("fmcat.cli.main.load_catalog", unreadable)
+    monkeypatch.setattr("fmcat.cli.validate.load_checked", unreadable)
+    monkeypatch.setattr("fmcat.cli.codeowners.load_catalog", unreadable)
+    monkeypatch.setattr("fmcat.cli.review.load_catalog", unreadable)
     for argv in (["validate"], ["codeowners", "--check"], ["review", "due"]):
         assert main([*argv, "--root", str(root)]) == 2
         line = _one_line_error(capsys.readouterr().err)

@@ -1,9 +1,4 @@
-"""export, recommend, drill and link, in-process: output and exit codes.
-
-The commands run through `main_integration`, and also through `fmcat.cli.main`
-once `cli.py` registers them, so the wiring itself is tested as soon as it
-exists.
-"""
+"""export, recommend, drill and link, in-process through `main`: output and exit codes."""
 
 from __future__ import annotations
 
@@ -15,37 +10,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
-from fmcat.cli import main as cli
-from fmcat.cli.integration import add_commands, main_integration
+from fmcat.cli import recommend
+from fmcat.cli.main import main
 from fmcat.core.load import load_catalog
 from fmcat.exports.documents import catalog_document, dumps, write_api_stream
 from fmcat.exports.schema import json_schemas
 from tests.conftest import FIXTURE
-
-Main = Callable[[Sequence[str] | None], int]
-
-
-def _wired() -> bool:
-    parser = cli.build_parser()
-    return any(isinstance(action, argparse._SubParsersAction) and "recommend" in action.choices
-               for action in parser._actions)
-
-
-RUNNERS = [pytest.param(main_integration, id="main_integration")]
-if _wired():
-    RUNNERS.append(pytest.param(cli.main, id="cli.main"))
-
-
-@pytest.fixture(params=RUNNERS)
-def run(request: pytest.FixtureRequest) -> Main:
-    runner: Main = request.param
-    return runner
 
 
 @pytest.fixture(autouse=True)
@@ -72,9 +48,9 @@ def _break(root: Path) -> None:
     path.write_text(path.read_text().replace("severity: high", "severity: hgh", 1))
 
 
-def test_add_commands_registers_on_any_parser() -> None:
+def test_a_command_group_registers_on_any_parser() -> None:
     parser = argparse.ArgumentParser(prog="x")
-    add_commands(parser.add_subparsers(dest="command"))
+    recommend.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["recommend", "--signal", "psi=0.3", "--format", "json"])
     assert args.signal == ["psi=0.3"]
     assert callable(args.func)
@@ -83,17 +59,17 @@ def test_add_commands_registers_on_any_parser() -> None:
 # --- export ---------------------------------------------------------------------
 
 
-def test_export_catalog_prints_the_document(run: Main, root: Path, published: Path,
+def test_export_catalog_prints_the_document(root: Path, published: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["export", "catalog", "--root", str(root)]) == 0
+    assert main(["export", "catalog", "--root", str(root)]) == 0
     out = capsys.readouterr().out
     assert out == (published / "api" / "catalog.json").read_text(encoding="utf-8")
 
 
 def test_export_catalog_to_a_file_with_a_base_url(
-        run: Main, root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "out" / "catalog.json"
-    assert run(["export", "catalog", "--root", str(root), "-o", str(target),
+    assert main(["export", "catalog", "--root", str(root), "-o", str(target),
                 "--base-url", "https://c.example.com"]) == 0
     assert capsys.readouterr().out.strip() == target.as_posix()
     data = json.loads(target.read_text(encoding="utf-8"))
@@ -102,21 +78,21 @@ def test_export_catalog_to_a_file_with_a_base_url(
 
 
 def test_base_url_defaults_to_the_site_url_variable(
-        run: Main, root: Path, monkeypatch: pytest.MonkeyPatch,
+        root: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("FMCAT_SITE_URL", "https://env.example.com/catalog/")
-    assert run(["export", "catalog", "--root", str(root)]) == 0
+    assert main(["export", "catalog", "--root", str(root)]) == 0
     assert json.loads(capsys.readouterr().out)["base_url"] == "https://env.example.com/catalog/"
     monkeypatch.setenv("FMCAT_SITE_URL", "not a url")
-    assert run(["export", "catalog", "--root", str(root)]) == 2
+    assert main(["export", "catalog", "--root", str(root)]) == 2
     assert "$FMCAT_SITE_URL" in capsys.readouterr().err
 
 
-def test_export_refuses_a_catalog_with_errors(run: Main, root: Path,
+def test_export_refuses_a_catalog_with_errors(root: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     _break(root)
     for command in (["export", "catalog"], ["export", "alerts"], ["drill", "FM-0002"]):
-        assert run([*command, "--root", str(root)]) == 1
+        assert main([*command, "--root", str(root)]) == 1
         captured = capsys.readouterr()
         assert captured.out == ""
         assert "FM-0001-covariate-shift.md" in captured.err
@@ -127,33 +103,33 @@ def test_export_refuses_a_catalog_with_errors(run: Main, root: Path,
     ["export"], ["export", "catalog", "--base-url", "ftp://x"], ["export", "nothing"],
     ["export", "alerts", "--format", "nagios"], ["export", "catalog", "--root", "/nonexistent"],
 ])
-def test_export_usage_errors(run: Main, argv: list[str],
+def test_export_usage_errors(argv: list[str],
                              capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(argv) == 2
+    assert main(argv) == 2
     assert capsys.readouterr().err.startswith("error: ")
 
 
-def test_export_schema(run: Main, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["export", "schema"]) == 0
+def test_export_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "schema"]) == 0
     assert json.loads(capsys.readouterr().out) == json_schemas()["catalog.json"]
     folder = tmp_path / "schema"
-    assert run(["export", "schema", "-o", str(folder)]) == 0
+    assert main(["export", "schema", "-o", str(folder)]) == 0
     written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.json"))
     assert written == sorted(json_schemas())
     assert len(capsys.readouterr().out.splitlines()) == len(written)
     (tmp_path / "file").write_text("x")
-    assert run(["export", "schema", "-o", str(tmp_path / "file")]) == 2
+    assert main(["export", "schema", "-o", str(tmp_path / "file")]) == 2
 
 
-def test_export_alerts(run: Main, root: Path, tmp_path: Path,
+def test_export_alerts(root: Path, tmp_path: Path,
                        capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["export", "alerts", "--format", "prometheus", "--root", str(root)]) == 0
+    assert main(["export", "alerts", "--format", "prometheus", "--root", str(root)]) == 0
     captured = capsys.readouterr()
     assert "runbook_url values are site-relative" in captured.err
     rules = yaml.safe_load(captured.out)["groups"][0]["rules"]
     assert rules[0]["annotations"]["runbook_url"] == "failure-modes/FM-0001/#detection"
     target = tmp_path / "rules.yml"
-    assert run(["export", "alerts", "--root", str(root), "--base-url", "https://c.example.com/",
+    assert main(["export", "alerts", "--root", str(root), "--base-url", "https://c.example.com/",
                 "-o", str(target)]) == 0
     assert capsys.readouterr().err == ""
     rules = yaml.safe_load(target.read_text())["groups"][0]["rules"]
@@ -164,30 +140,30 @@ def test_export_alerts(run: Main, root: Path, tmp_path: Path,
 # --- recommend ------------------------------------------------------------------
 
 
-def test_recommend_exit_zero_on_a_match(run: Main, root: Path,
+def test_recommend_exit_zero_on_a_match(root: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["recommend", "--root", str(root), "--signal", "psi=0.25"]) == 0
+    assert main(["recommend", "--root", str(root), "--signal", "psi=0.25"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("1 failure mode match 1 observed signal.")
     assert "FM-0001" in out
 
 
-def test_recommend_exit_one_when_nothing_matches(run: Main, root: Path,
+def test_recommend_exit_one_when_nothing_matches(root: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["recommend", "--root", str(root), "--signal", "psi=0.2499",
+    assert main(["recommend", "--root", str(root), "--signal", "psi=0.2499",
                 "--signal", "psy=3", "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["matched"] is False
     assert data["unknown_signals"] == ["psy"]
 
 
-def test_recommend_from_a_published_catalog(run: Main, published: Path, tmp_path: Path,
+def test_recommend_from_a_published_catalog(published: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     signals = tmp_path / "signals.json"
     signals.write_text(json.dumps([{"signal": "positive_rate", "value": 0.21,
                                     "labels": {"model": "triage"}}]))
     for source in (published, published / "api", published / "api" / "catalog.json"):
-        assert run(["recommend", "--catalog", str(source), "--input", str(signals),
+        assert main(["recommend", "--catalog", str(source), "--input", str(signals),
                     "--format", "json"]) == 0
         data = json.loads(capsys.readouterr().out)
         assert [m["id"] for m in data["matches"]] == ["FM-0002"]
@@ -196,20 +172,20 @@ def test_recommend_from_a_published_catalog(run: Main, published: Path, tmp_path
 
 
 def test_recommend_from_a_catalog_folder_and_stdin(
-        run: Main, root: Path, monkeypatch: pytest.MonkeyPatch,
+        root: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(
         {"signals": [{"signal": "psi", "value": 0.3}]})))
-    assert run(["recommend", "--catalog", str(root), "--input", "-",
+    assert main(["recommend", "--catalog", str(root), "--input", "-",
                 "--signal", "positive_rate=0.3", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [m["id"] for m in data["matches"]] == ["FM-0001", "FM-0002"]
 
 
 def test_recommend_refuses_a_broken_catalog_with_two(
-        run: Main, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _break(root)
-    assert run(["recommend", "--root", str(root), "--signal", "psi=1"]) == 2
+    assert main(["recommend", "--root", str(root), "--signal", "psi=1"]) == 2
     assert "cannot recommend from a catalog with errors" in capsys.readouterr().err
 
 
@@ -222,11 +198,11 @@ def test_recommend_refuses_a_broken_catalog_with_two(
     ["recommend", "--input", "/nonexistent.json"],
     ["recommend", "--signal", "psi=1", "--format", "yaml"],
 ])
-def test_recommend_usage_errors(run: Main, root: Path, argv: list[str],
+def test_recommend_usage_errors(root: Path, argv: list[str],
                                 monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(root)
-    assert run(argv) == 2
+    assert main(argv) == 2
     assert capsys.readouterr().err.startswith("error: ")
 
 
@@ -236,25 +212,24 @@ def test_recommend_usage_errors(run: Main, root: Path, argv: list[str],
     ('{"schema_version": "1.0"}', "taxonomy: missing"),
 ])
 def test_recommend_rejects_unusable_catalog_files(
-        run: Main, tmp_path: Path, content: str, message: str,
+        tmp_path: Path, content: str, message: str,
         capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "catalog.json"
     path.write_text(content)
-    assert run(["recommend", "--catalog", str(path), "--signal", "psi=1"]) == 2
+    assert main(["recommend", "--catalog", str(path), "--signal", "psi=1"]) == 2
     assert message in capsys.readouterr().err
 
 
-def test_recommend_rejects_bad_input_files(run: Main, root: Path, tmp_path: Path,
+def test_recommend_rejects_bad_input_files(root: Path, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "signals.json"
     path.write_text('[{"signal": "psi", "value": "0.3"}]')
-    assert run(["recommend", "--root", str(root), "--input", str(path)]) == 2
+    assert main(["recommend", "--root", str(root), "--input", str(path)]) == 2
     assert "value: expected a finite number" in capsys.readouterr().err
 
 
-def test_recommend_help_documents_exit_codes(run: Main,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["recommend", "--help"]) == 0
+def test_recommend_help_documents_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "--help"]) == 0
     out = capsys.readouterr().out
     assert "0  at least one failure mode matched" in out
     assert "1  nothing matched" in out
@@ -264,12 +239,12 @@ def test_recommend_help_documents_exit_codes(run: Main,
 # --- drill and link ------------------------------------------------------------------
 
 
-def test_drill(run: Main, root: Path, tmp_path: Path,
+def test_drill(root: Path, tmp_path: Path,
                capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["drill", "fm-0001", "--root", str(root)]) == 0
+    assert main(["drill", "fm-0001", "--root", str(root)]) == 0
     assert capsys.readouterr().out.startswith("# Game day: FM-0001 ")
     target = tmp_path / "drill.md"
-    assert run(["drill", "FM-0099", "--root", str(root), "-o", str(target),
+    assert main(["drill", "FM-0099", "--root", str(root), "-o", str(target),
                 "--base-url", "https://c.example.com/"]) == 0
     text = target.read_text()
     assert text.startswith("# Game day: FM-0002 ")
@@ -280,37 +255,37 @@ def test_drill(run: Main, root: Path, tmp_path: Path,
     ("FM-0003", "withdrawn"), ("FM-0404", "not in the catalog"), ("MP-0009", "not a failure"),
     ("FM-7", "not a failure-mode ID"),
 ])
-def test_drill_errors(run: Main, root: Path, record_id: str, message: str,
+def test_drill_errors(root: Path, record_id: str, message: str,
                       capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["drill", record_id, "--root", str(root)]) == 2
+    assert main(["drill", record_id, "--root", str(root)]) == 2
     assert message in capsys.readouterr().err
 
 
-def test_link_without_a_catalog(run: Main, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_link_without_a_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
-    assert run(["link", "FM-0007"]) == 0
+    assert main(["link", "FM-0007"]) == 0
     assert capsys.readouterr().out == "failure-modes/FM-0007/\n"
-    assert run(["link", "fm-0007", "--section", "#detection",
+    assert main(["link", "fm-0007", "--section", "#detection",
                 "--base-url", "https://c.example.com/ml"]) == 0
     assert capsys.readouterr().out == "https://c.example.com/ml/failure-modes/FM-0007/#detection\n"
-    assert run(["link", "MP-0003", "--section", "steps"]) == 0
+    assert main(["link", "MP-0003", "--section", "steps"]) == 0
     assert capsys.readouterr().out == "playbooks/MP-0003/#steps\n"
-    assert run(["link", "CS-0002", "--section", "lessons"]) == 0
+    assert main(["link", "CS-0002", "--section", "lessons"]) == 0
     assert capsys.readouterr().out == "case-studies/CS-0002/#lessons\n"
 
 
-def test_link_checks_against_the_catalog(run: Main, root: Path,
+def test_link_checks_against_the_catalog(root: Path,
                                          monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["link", "FM-0099", "--root", str(root), "--section", "mitigation"]) == 0
+    assert main(["link", "FM-0099", "--root", str(root), "--section", "mitigation"]) == 0
     captured = capsys.readouterr()
     assert captured.out == "failure-modes/FM-0002/#mitigation\n"
     assert "FM-0099 was merged into FM-0002" in captured.err
     monkeypatch.chdir(root)  # a catalog folder: checked without --root
-    assert run(["link", "FM-0404"]) == 1
+    assert main(["link", "FM-0404"]) == 1
     assert "FM-0404 is not in the catalog" in capsys.readouterr().err
-    assert run(["link", "FM-0003"]) == 0
+    assert main(["link", "FM-0003"]) == 0
     captured = capsys.readouterr()
     assert captured.out == "failure-modes/FM-0003/\n"
     assert "withdrawn; link FM-0002 instead" in captured.err
@@ -322,11 +297,11 @@ def test_link_checks_against_the_catalog(run: Main, root: Path,
     (["link", "INC-2026-0001"], "incidents have no page"),
     (["link", "FM-7"], "not a record ID"),
 ])
-def test_link_usage_errors(run: Main, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_link_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                            argv: list[str], message: str,
                            capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
-    assert run(argv) == 2
+    assert main(argv) == 2
     assert message in capsys.readouterr().err
 
 
@@ -359,8 +334,8 @@ DEEP = 100_000
 ], ids=["401-digits", "5000-digits", "-401-digits", "nan", "NaN", "inf", "-inf", "infinity",
         "1e999", "-1e999", "true", "false", "empty"])
 def test_recommend_refuses_signal_values_it_cannot_evaluate(
-        run: Main, root: Path, value: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["recommend", "--root", str(root), "--signal", f"psi={value}"]) == 2
+        root: Path, value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "--root", str(root), "--signal", f"psi={value}"]) == 2
     assert "--signal" in _one_line_error(capsys.readouterr().err)
 
 
@@ -388,21 +363,21 @@ HOSTILE_INPUTS: dict[str, bytes] = {
 
 @pytest.mark.parametrize("content", HOSTILE_INPUTS.values(), ids=HOSTILE_INPUTS.keys())
 def test_recommend_refuses_input_files_it_cannot_evaluate(
-        run: Main, root: Path, tmp_path: Path, content: bytes,
+        root: Path, tmp_path: Path, content: bytes,
         capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "signals.json"
     path.write_bytes(content)
-    assert run(["recommend", "--root", str(root), "--input", str(path)]) == 2
+    assert main(["recommend", "--root", str(root), "--input", str(path)]) == 2
     assert "signals.json" in _one_line_error(capsys.readouterr().err)
 
 
-def test_recommend_refuses_hostile_stdin(run: Main, root: Path,
+def test_recommend_refuses_hostile_stdin(root: Path,
                                          monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     for content in HOSTILE_INPUTS.values():
         stdin = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8")
         monkeypatch.setattr("sys.stdin", stdin)
-        assert run(["recommend", "--root", str(root), "--input", "-"]) == 2
+        assert main(["recommend", "--root", str(root), "--input", "-"]) == 2
         assert "stdin" in _one_line_error(capsys.readouterr().err)
 
 
@@ -435,40 +410,40 @@ HOSTILE_CATALOGS: dict[str, Callable[[str], bytes]] = {
 
 @pytest.mark.parametrize("change", HOSTILE_CATALOGS.values(), ids=HOSTILE_CATALOGS.keys())
 def test_recommend_refuses_catalog_files_it_cannot_evaluate(
-        run: Main, published_text: str, tmp_path: Path, change: Callable[[str], bytes],
+        published_text: str, tmp_path: Path, change: Callable[[str], bytes],
         capsys: pytest.CaptureFixture[str]) -> None:
     text = published_text
     path = tmp_path / "catalog.json"
     path.write_bytes(change(text))
     assert path.read_bytes() != text.encode()
-    assert run(["recommend", "--catalog", str(path), "--signal", "psi=0.3"]) == 2
+    assert main(["recommend", "--catalog", str(path), "--signal", "psi=0.3"]) == 2
     assert "catalog.json" in _one_line_error(capsys.readouterr().err)
 
 
 def test_recommend_turns_an_unexpected_failure_into_exit_two(
-        run: Main, root: Path, monkeypatch: pytest.MonkeyPatch,
+        root: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     """A traceback exits 1, which a deploy gate reads as "nothing matched"."""
     def crash(*args: object) -> None:
         raise RuntimeError("something nobody foresaw\nsecond line")
 
     monkeypatch.setattr("fmcat.exports.recommend.recommend", crash)
-    assert run(["recommend", "--root", str(root), "--signal", "psi=0.3"]) == 2
+    assert main(["recommend", "--root", str(root), "--signal", "psi=0.3"]) == 2
     line = _one_line_error(capsys.readouterr().err)
     assert "RuntimeError: something nobody foresaw" in line
     assert "FMCAT_DEBUG" in line
 
 
 def test_recommend_reports_an_unreadable_file_in_one_line(
-        run: Main, root: Path, monkeypatch: pytest.MonkeyPatch,
+        root: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     """An OSError the loader lets through; simulated, as we run as root
     (test_unreadable_files_as_another_user does it with real permissions)."""
     def unreadable(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied", str(root / "entries" / "FM-0002.md"))
 
-    monkeypatch.setattr("fmcat.cli.integration.load_checked", unreadable)
-    assert run(["recommend", "--root", str(root), "--signal", "psi=0.3"]) == 2
+    monkeypatch.setattr("fmcat.cli.common.load_checked", unreadable)
+    assert main(["recommend", "--root", str(root), "--signal", "psi=0.3"]) == 2
     assert "FM-0002.md: Permission denied" in _one_line_error(capsys.readouterr().err)
 
 
@@ -500,13 +475,13 @@ OUTPUT_COMMANDS = {
                                   "unwritable"])
 @pytest.mark.parametrize("command", OUTPUT_COMMANDS.values(), ids=OUTPUT_COMMANDS.keys())
 def test_an_output_path_that_cannot_be_written_is_exit_two(
-        run: Main, root: Path, tmp_path: Path, command: list[str], kind: str,
+        root: Path, tmp_path: Path, command: list[str], kind: str,
         capsys: pytest.CaptureFixture[str]) -> None:
     target = _bad_outputs(tmp_path)[kind]
     if command[1] == "schema" and kind == "a-directory":
         target = tmp_path / "a-file"  # a folder is what schema wants; a file is not
     argv = [word.replace("{root}", str(root)) for word in command]
-    assert run([*argv, str(target)]) == 2
+    assert main([*argv, str(target)]) == 2
     captured = capsys.readouterr()
     assert str(target) in _one_line_error(captured.err)
     assert captured.out == ""
@@ -517,18 +492,18 @@ def test_an_output_path_that_cannot_be_written_is_exit_two(
 
 
 def test_exports_refuse_a_catalog_whose_metrics_file_has_errors(
-        run: Main, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (root / "metrics.yml").write_text("window_quarters: 0\ntargets:\n  median_tmie: {}\n",
                                       encoding="utf-8")
-    assert cli.main(["validate", "--root", str(root)]) == 1
+    assert main(["validate", "--root", str(root)]) == 1
     capsys.readouterr()
     for command in (["export", "catalog"], ["export", "alerts"], ["drill", "FM-0001"]):
-        assert run([*command, "--root", str(root)]) == 1
+        assert main([*command, "--root", str(root)]) == 1
         captured = capsys.readouterr()
         assert captured.out == ""
         assert "metrics.yml" in captured.err
         assert "FAILED" in captured.err
-    assert run(["recommend", "--root", str(root), "--signal", "psi=0.3"]) == 2
+    assert main(["recommend", "--root", str(root), "--signal", "psi=0.3"]) == 2
     err = capsys.readouterr().err
     assert "metrics.yml" in err
     assert "cannot recommend from a catalog with errors" in err
