@@ -12,8 +12,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fmcat.authoring import importer
-from fmcat.authoring.importer import ImportMapping, import_incidents, load_mapping
+from fmcat.authoring.importer import (
+    ImportMapping,
+    ImportReport,
+    format_report,
+    import_incidents,
+    load_mapping,
+)
+from fmcat.authoring.importer import write as importer_write
+from fmcat.authoring.importer.draft import MAX_TITLE
 from fmcat.core.load import load_catalog
 from tests.analysis.test_metrics import FIXTURE, TODAY
 from tests.conftest import REPO
@@ -80,7 +87,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def run(root: Path, export: Path, mapping: Path | ImportMapping,
-        dry_run: bool = False) -> importer.ImportReport:
+        dry_run: bool = False) -> ImportReport:
     return import_incidents(root, export, None, mapping, dry_run, today=TODAY)
 
 
@@ -89,7 +96,7 @@ def run(root: Path, export: Path, mapping: Path | ImportMapping,
 def test_good_csv_is_imported_in_order_of_detection(root: Path, mapping: Path,
                                                     tmp_path: Path) -> None:
     report = run(root, write_csv(tmp_path, *GOOD_ROWS), mapping)
-    assert report.ok, importer.format_report(report)
+    assert report.ok, format_report(report)
     assert [(r.row, r.source_id, r.incident_id) for r in report.imported] == [
         (2, "T-1", "INC-2025-0006"),   # next after INC-2025-0005
         (3, "T-2", "INC-2026-0004"),   # detected before T-3
@@ -159,7 +166,7 @@ def test_json_export_gives_the_same_records_as_csv(tmp_path: Path, mapping: Path
     from_json = tmp_path / "a"
     shutil.copytree(FIXTURE, from_json)
     report = run(from_json, export, mapping)
-    assert report.ok, importer.format_report(report)
+    assert report.ok, format_report(report)
     assert [r.incident_id for r in report.imported] == ["INC-2025-0006", "INC-2026-0004"]
     from_csv = tmp_path / "b"
     shutil.copytree(FIXTURE, from_csv)
@@ -176,7 +183,7 @@ def test_time_zone_and_timestamp_format_from_the_mapping(root: Path, tmp_path: P
     export = write_csv(tmp_path, "B-1,Late scores in winter,05.01.2026 09:30,,,,SEV3,fraud-ml,"
                                  "txn-fraud,,fm:FM-0004")
     report = run(root, export, path)
-    assert report.ok, importer.format_report(report)
+    assert report.ok, format_report(report)
     record = load_catalog(root, today=TODAY).incidents["INC-2026-0004"].record
     assert record.detected.isoformat() == "2026-01-05T08:30:00+00:00"
 
@@ -190,10 +197,10 @@ def test_pattern_rule_and_long_titles(root: Path, tmp_path: Path) -> None:
     export = write_csv(tmp_path, f"P-1,{title},2026-05-01T00:00:00Z,,,,SEV3,fraud-ml,x,,"
                                  "failure-mode/fm-0004;failure-mode/FM-0004")
     report = run(root, export, path)
-    assert report.ok, importer.format_report(report)
+    assert report.ok, format_report(report)
     record = load_catalog(root, today=TODAY).incidents["INC-2026-0004"].record
     assert record.failure_modes == ["FM-0004"]
-    assert len(record.title) == importer.MAX_TITLE
+    assert len(record.title) == MAX_TITLE
     assert record.title.endswith("…")
 
 
@@ -206,7 +213,7 @@ def test_example_mapping_and_export_import_into_the_repo_catalog(tmp_path: Path)
     export = REPO / "examples" / "incident-export.csv"
     mapping = REPO / "examples" / "incident-import-mapping.yml"
     dry = import_incidents(root, export, "csv", mapping, dry_run=True, today=TODAY)
-    assert dry.ok, importer.format_report(dry)
+    assert dry.ok, format_report(dry)
     assert len(dry.imported) == 3
     report = import_incidents(root, export, "csv", mapping, dry_run=False, today=TODAY)
     assert [r.path for r in report.imported] == [r.path for r in dry.imported]
@@ -221,8 +228,8 @@ def test_dry_run_writes_nothing(root: Path, mapping: Path, tmp_path: Path) -> No
     report = run(root, write_csv(tmp_path, *GOOD_ROWS), mapping, dry_run=True)
     assert snapshot(root) == before
     assert report.dry_run and len(report.imported) == 3
-    assert "nothing written (dry run)" in importer.format_report(report)
-    assert "would write incidents/2025/INC-2025-0006.yml" in importer.format_report(report)
+    assert "nothing written (dry run)" in format_report(report)
+    assert "would write incidents/2025/INC-2025-0006.yml" in format_report(report)
 
 
 def test_reimport_is_skipped(root: Path, mapping: Path, tmp_path: Path) -> None:
@@ -235,7 +242,7 @@ def test_reimport_is_skipped(root: Path, mapping: Path, tmp_path: Path) -> None:
     assert [(s.row, s.source_id, s.incident_id) for s in second.skipped] == [
         (1, "T-3", "INC-2026-0005"), (2, "T-1", "INC-2025-0006"), (3, "T-2", "INC-2026-0004")]
     assert {s.incident_id for s in second.skipped} == {r.incident_id for r in first.imported}
-    assert "skipped, source T-3 is already INC-2026-0005" in importer.format_report(second)
+    assert "skipped, source T-3 is already INC-2026-0005" in format_report(second)
 
 
 def incidents_from(root: Path, system: str, source_id: str) -> list[str]:
@@ -267,9 +274,9 @@ def test_reimport_after_an_edit_in_the_tool_updates_the_record(
     assert [(u.row, u.incident_id, u.path, u.fields) for u in dry.updated] == [
         (1, "INC-2026-0004", path, ("title", "resolved", "severity"))]
     assert "would update incidents/2026/INC-2026-0004.yml (row 1, source T-3): title, " \
-           "resolved, severity" in importer.format_report(dry)
+           "resolved, severity" in format_report(dry)
     report = run(root, write_csv(tmp_path, EDITED_ROW), mapping)
-    assert report.ok, importer.format_report(report)
+    assert report.ok, format_report(report)
     assert report.imported == () and report.skipped == ()
     assert [u.incident_id for u in report.updated] == ["INC-2026-0004"]
     assert incidents_from(root, "test-pager", "T-3") == [path]
@@ -295,7 +302,7 @@ def test_update_keeps_what_the_row_does_not_say(root: Path, mapping: Path,
     path.write_text(text + "postmortem: https://wiki.example.com/pm/T-3\n", "utf-8")
     row = EDITED_ROW.replace(",2026-05-02T07:00:00Z,", ",,")      # started left empty
     report = run(root, write_csv(tmp_path, row), mapping)
-    assert report.ok, importer.format_report(report)
+    assert report.ok, format_report(report)
     record = load_catalog(root, today=TODAY).incidents["INC-2026-0004"].record
     assert record.model_family == "neural-networks"     # the default does not override
     assert record.postmortem == "https://wiki.example.com/pm/T-3"
@@ -448,7 +455,7 @@ def test_an_existing_file_is_never_overwritten(root: Path, mapping: Path, tmp_pa
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     # Simulate a file appearing between numbering and writing (another import).
     target = root / "incidents/2026/INC-2026-0004.yml"
-    monkeypatch.setattr(importer, "_highest_numbers", lambda *_: {2026: 3, 2025: 5})
+    monkeypatch.setattr(importer_write, "highest_numbers", lambda *_: {2026: 3, 2025: 5})
     target.write_text("# someone else's\n", encoding="utf-8")
     report = run(root, write_csv(tmp_path, GOOD_ROWS[0]), mapping)
     assert target.read_text("utf-8") == "# someone else's\n"
@@ -501,7 +508,7 @@ def test_bad_row_is_rejected_with_number_and_reason(root: Path, mapping: Path, t
     # The good row is still imported; nothing else is written.
     assert [r.row for r in report.imported] == [1]
     assert set(snapshot(root)) - set(before) == {"incidents/2025/INC-2025-0006.yml"}
-    assert "row 2 (line 3)" in importer.format_report(report)
+    assert "row 2 (line 3)" in format_report(report)
 
 
 def test_duplicate_source_id_in_one_export(root: Path, mapping: Path, tmp_path: Path) -> None:
@@ -649,4 +656,4 @@ def test_any_input_gives_a_report_not_a_traceback(text: str, fmt: str) -> None:
         shutil.copy(FIXTURE / "taxonomy.yml", base / "taxonomy.yml")
         report = import_incidents(base, export, None, base / "mapping.yml", dry_run=True,
                                   today=TODAY)
-        assert isinstance(importer.format_report(report), str)
+        assert isinstance(format_report(report), str)
