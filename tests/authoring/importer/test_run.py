@@ -1,10 +1,12 @@
-"""The incident importer: good and bad exports, dry runs, no overwrite, no re-import."""
+"""The incident importer end to end: good and bad exports, dry runs, no overwrite, no
+re-import. The modules' own functions are tested beside this file."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,8 +24,11 @@ from fmcat.authoring.importer import (
 from fmcat.authoring.importer import write as importer_write
 from fmcat.authoring.importer.draft import MAX_TITLE
 from fmcat.core.load import load_catalog
-from tests.analysis.test_metrics import FIXTURE, TODAY
 from tests.conftest import REPO
+
+# The metrics fixture catalog: incidents numbered up to INC-2025-0005 and INC-2026-0003.
+FIXTURE = REPO / "tests" / "fixtures" / "metrics"
+TODAY = date(2026, 11, 25)
 
 MAPPING = """\
 system: test-pager
