@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from fmcat.core.model import ANY_RECORD_ID, FailureMode, Incident, Playbook, parse_duration
+from fmcat.core.ids import ANY_RECORD_ID
+from fmcat.core.model import FailureMode, Incident, Playbook, parse_duration
 
 FM: dict[str, Any] = {
     "id": "FM-0001",

@@ -13,10 +13,10 @@ import pytest
 
 from fmcat.core.load import load_catalog
 from fmcat.core.model import KINDS
+from fmcat.core.urls import anchors
 from fmcat.exports.documents import (
     SCHEMA_VERSION,
     ExportedCatalog,
-    anchors,
     api_files,
     api_path,
     catalog_document,

@@ -49,8 +49,9 @@ from fmcat.core.catalog import Catalog, IncidentEntry
 from fmcat.core.checks import check_incident
 from fmcat.core.findings import Finding, did_you_mean
 from fmcat.core.frontmatter import MAX_FILE_BYTES, parse_yaml
+from fmcat.core.ids import FM_ID_PATTERN, MP_ID_PATTERN
 from fmcat.core.load import load_catalog
-from fmcat.core.model import FM_ID_PATTERN, INCIDENTS_FOLDER, MP_ID_PATTERN, Incident
+from fmcat.core.model import INCIDENTS_FOLDER, Incident
 from fmcat.core.validation import error_to_finding, validate_document
 
 Format = Literal["csv", "json"]

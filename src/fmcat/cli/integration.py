@@ -24,9 +24,10 @@ from typing import Any
 from fmcat.cli import main as cli
 from fmcat.core.catalog import Catalog, kind_of
 from fmcat.core.findings import Severity, did_you_mean, format_text, summarize
+from fmcat.core.ids import ANY_RECORD_ID
 from fmcat.core.inert import escape_json
 from fmcat.core.load import load_catalog, load_checked
-from fmcat.core.model import ANY_RECORD_ID
+from fmcat.core.urls import anchors
 
 # `cli` is imported as a module and its names are looked up when a command
 # runs, so `cli.py` can import this module at its top without a cycle.
@@ -270,7 +271,7 @@ def cmd_link(args: argparse.Namespace) -> int:
                   f"{f'; link {successor} instead' if successor else ''}", file=sys.stderr)
         record_id, kind = entry.id, entry.kind
     section = (args.section or "").lstrip("#")
-    allowed = export.anchors(kind)
+    allowed = anchors(kind)
     if section and section not in allowed:
         raise cli.UsageError(f"--section {section!r}: a {kind.label.lower()} page has no such "
                          f"section; {did_you_mean(section, allowed)} "

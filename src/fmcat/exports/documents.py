@@ -34,8 +34,8 @@ from pydantic import BaseModel, ConfigDict
 
 from fmcat import __version__
 from fmcat.core.catalog import Catalog, Entry, IncidentEntry
+from fmcat.core.ids import ANY_RECORD_ID
 from fmcat.core.model import (
-    ANY_RECORD_ID,
     CASE_STUDY,
     FAILURE_MODE,
     PLAYBOOK,
@@ -43,9 +43,9 @@ from fmcat.core.model import (
     FailureMode,
     Incident,
     Kind,
-    Model,
     Playbook,
     Record,
+    StrictModel,
 )
 from fmcat.core.taxonomy import Taxonomy
 
@@ -56,29 +56,9 @@ API_DIR = "api"
 INCIDENTS_URL_DIR = "incidents"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-COMMON_ANCHORS: tuple[str, ...] = ("summary", "history")
-GENERATED_ANCHORS: dict[str, tuple[str, ...]] = {
-    # Sections the page templates add (fragments/*.html); runbooks may link them.
-    FAILURE_MODE.name: ("related", "similar", "case-studies", "incidents"),
-    PLAYBOOK.name: ("steps", "fallback", "rollback", "escalation", "tradeoffs", "controls",
-                    "used-by", "case-studies", "incidents"),
-    CASE_STUDY.name: ("origin-and-reuse", "timeline", "metrics", "responsibilities",
-                      "failure-modes", "playbooks"),
-}
-
 
 class ExportError(Exception):
     """The catalog cannot be exported as it is (for example, no taxonomy)."""
-
-
-def anchors(kind: Kind) -> tuple[str, ...]:
-    """Every fixed section anchor a record page of this kind has.
-
-    Anchors are part of the URL contract (alerts and runbooks link to
-    `#detection`), so the `link` command refuses any other.
-    """
-    own = tuple(section.anchor for section in kind.sections)
-    return (*COMMON_ANCHORS, *own, *GENERATED_ANCHORS.get(kind.name, ()))
 
 
 def site_url(path: str, base_url: str | None) -> str:
@@ -101,7 +81,7 @@ def stable_url(kind: Kind, record_id: str, anchor: str = "", base_url: str | Non
 # --- the exported shapes, as models (they generate the JSON Schemas) ----------
 
 
-class _Exported(Model):
+class _Exported(StrictModel):
     # Derived fields are always written, so serialization schemas list them
     # as required even where a default exists.
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)
