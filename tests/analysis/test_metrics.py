@@ -35,6 +35,7 @@ from fmcat.analysis import metrics
 from fmcat.analysis.metrics import DurationStats, Series
 from fmcat.core import targets as targets_file
 from fmcat.core.catalog import Catalog, IncidentEntry
+from fmcat.core.findings import has_errors
 from fmcat.core.frontmatter import Document
 from fmcat.core.load import load_catalog
 from fmcat.core.model import DataChange, Incident
@@ -52,7 +53,7 @@ def fixture() -> Catalog:
 
 def test_fixture_is_valid() -> None:
     catalog = fixture()
-    assert catalog.ok
+    assert not has_errors(catalog.findings)
     assert len(catalog.incidents) == 8
 
 
