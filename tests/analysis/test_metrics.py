@@ -41,6 +41,7 @@ from fmcat.analysis.metrics import incidents as incidents_module
 from fmcat.analysis.metrics import report as report_module
 from fmcat.core import targets as targets_file
 from fmcat.core.catalog import Catalog, IncidentEntry
+from fmcat.core.findings import has_errors
 from fmcat.core.frontmatter import Document
 from fmcat.core.load import load_catalog
 from fmcat.core.model import DataChange, Incident
@@ -58,7 +59,7 @@ def fixture() -> Catalog:
 
 def test_fixture_is_valid() -> None:
     catalog = fixture()
-    assert not [f for f in catalog.findings if f.severity == "error"]
+    assert not has_errors(catalog.findings)
     assert len(catalog.incidents) == 8
 
 

@@ -29,7 +29,7 @@ from mkdocs.exceptions import Abort
 
 from fmcat.cli.main import main
 from fmcat.core.catalog import Catalog
-from fmcat.core.findings import Finding
+from fmcat.core.findings import Finding, has_errors
 from fmcat.core.frontmatter import MAX_FILE_BYTES
 from fmcat.core.load import load_catalog
 from tests.conftest import FIXTURE, build_site
@@ -79,7 +79,7 @@ def test_a_file_with_a_suffix_the_loader_does_not_take_is_a_finding(
     assert record_id not in catalog.entries and record_id not in catalog.incidents
     # The ID is still taken: nothing else cites it as unknown, and no new record gets it.
     assert catalog.knows(record_id)
-    assert not catalog.ok
+    assert has_errors(catalog.findings)
 
 
 def test_a_stray_file_in_a_record_folder_is_a_finding(root: Path) -> None:
@@ -226,7 +226,7 @@ def test_an_unreadable_folder_is_a_finding(root: Path, monkeypatch: pytest.Monke
     [found] = _findings(catalog, "FMC074")
     assert found.file == "incidents/2026"
     assert "permission denied" in found.message.lower()
-    assert not catalog.ok
+    assert has_errors(catalog.findings)
 
 
 def test_an_unreadable_file_is_a_finding(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from fmcat.core.model import ANY_RECORD_ID, FailureMode, Incident, Playbook, parse_duration
+from fmcat.core.ids import ANY_RECORD_ID
+from fmcat.core.model import FailureMode, Incident, Playbook, StrictModel, parse_duration
 
 FM: dict[str, Any] = {
     "id": "FM-0001",
@@ -196,3 +197,28 @@ def test_real_titles_in_any_script_are_kept(title: str) -> None:
 def test_incident_titles_are_checked_too() -> None:
     with pytest.raises(ValidationError, match="visible"):
         Incident.model_validate_json(json.dumps(INCIDENT | {"title": "\u200b\u200c\u200d"}))
+
+
+def test_strict_model_refuses_unknown_keys_guessed_types_and_changes() -> None:
+    class Point(StrictModel):
+        name: str
+
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        Point.model_validate({"name": "a", "nmae": "b"})
+    with pytest.raises(ValidationError, match="string"):
+        Point.model_validate({"name": 1})
+    point = Point(name="a")
+    with pytest.raises(ValidationError, match="frozen"):
+        point.name = "b"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("status", "predicates"), [
+    ("draft", {"is_current", "is_listed"}),
+    ("active", {"is_active", "is_current", "is_listed"}),
+    ("deprecated", {"is_deprecated", "is_listed", "is_retired"}),
+    ("withdrawn", {"is_retired"}),
+])
+def test_each_status_has_its_predicates(status: str, predicates: set[str]) -> None:
+    record = FailureMode.model_validate(_with(status=status))
+    names = {"is_active", "is_current", "is_deprecated", "is_listed", "is_retired"}
+    assert {name for name in names if getattr(record, name)} == predicates

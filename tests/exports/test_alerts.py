@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from fmcat.core.catalog import Catalog
+from fmcat.core.findings import has_errors
 from fmcat.core.load import load_catalog
 from fmcat.core.model import Detector, FailureMode, parse_duration
 from fmcat.core.taxonomy import load_taxonomy
@@ -85,7 +86,7 @@ def _seconds(duration: str) -> int:
 @pytest.fixture(scope="module")
 def repo() -> Catalog:
     catalog = load_catalog(REPO)
-    assert catalog.ok
+    assert not has_errors(catalog.findings)
     return catalog
 
 
@@ -156,7 +157,7 @@ def test_withdrawn_entries_export_no_rules(root: Path) -> None:
         "severity: high, action: page}\nbusiness_impact:", 1)
     path.write_text(text, encoding="utf-8")
     catalog = load_catalog(root)
-    assert catalog.ok
+    assert not has_errors(catalog.findings)
     withdrawn = catalog.entries["FM-0003"].record
     assert isinstance(withdrawn, FailureMode) and withdrawn.detectors
     rules = _rules(render_prometheus(catalog, BASE))
@@ -430,7 +431,7 @@ def test_fixture_rules_fire_when_the_entry_says(promtool: str, root: Path,
     counter that rose long ago stays quiet, a fresh rise fires after the debounce."""
     _add_counter_detector(root)
     catalog = load_catalog(root)
-    assert catalog.ok
+    assert not has_errors(catalog.findings)
     taxonomy = catalog.taxonomy
     assert taxonomy is not None
     kinds = {taxonomy.signals[d.signal].kind for _, d in _detectors(catalog, include_log=True)}
@@ -470,7 +471,7 @@ def test_record_text_is_shown_literally_by_prometheus(promtool: str, root: Path,
                   text, count=1, flags=re.MULTILINE)
     path.write_text(text, encoding="utf-8")
     catalog = load_catalog(root)
-    assert catalog.ok, catalog.findings
+    assert not has_errors(catalog.findings), catalog.findings
     record = catalog.entries["FM-0001"].record
     assert (record.title, record.summary) == (title, scope)
     out = tmp_path / "hostile"

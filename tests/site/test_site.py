@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from mkdocs.exceptions import Abort
 
 from fmcat.core.load import load_catalog, load_checked
-from fmcat.site.outputs import alias_key, reserved_by
+from fmcat.core.urls import alias_key, reserved_by
 from tests.conftest import FIXTURE, REPO, broken_links, build_site, read_page
 
 FIXED_ANCHORS = ["summary", "symptoms", "latent-conditions", "reproduction", "detection",
@@ -272,7 +272,7 @@ def test_every_top_level_name_of_the_site_is_reserved_from_aliases(built_fixture
     own = {alias_key(alias).split("/")[0] for entry in catalog.entries.values()
            for alias in entry.record.aliases}  # an alias's own redirect
     free = [path.name for path in built_fixture.iterdir()
-            if path.name not in {"index.html", *own} and not reserved_by(path.name, catalog)]
+            if path.name not in {"index.html", *own} and not reserved_by(path.name, catalog.root)]
     assert free == []
 
 

@@ -17,7 +17,7 @@ from fmcat.cli.common import (
     emit,
     require_valid,
 )
-from fmcat.core.model import ANY_RECORD_ID
+from fmcat.core.ids import ANY_RECORD_ID
 from fmcat.exports import drill
 
 

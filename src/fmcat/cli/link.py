@@ -18,9 +18,10 @@ from fmcat.cli.common import (
 )
 from fmcat.core.catalog import kind_of
 from fmcat.core.findings import did_you_mean
+from fmcat.core.ids import ANY_RECORD_ID
 from fmcat.core.load import load_catalog
-from fmcat.core.model import ANY_RECORD_ID
-from fmcat.exports.documents import anchors, stable_url
+from fmcat.core.urls import anchors
+from fmcat.exports.documents import stable_url
 
 
 def cmd_link(args: argparse.Namespace) -> int:

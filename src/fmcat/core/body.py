@@ -25,6 +25,8 @@ from typing import Any
 
 import markdown  # type: ignore[import-untyped]  # no stubs; only the fence reader is used
 
+from fmcat.core.ids import ID_LINK
+
 MARKDOWN_EXTENSIONS = ["toc", "attr_list", "admonition", "tables", "def_list",
                        "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
                        "pymdownx.highlight"]
@@ -41,8 +43,6 @@ _INLINE_LINK = re.compile(r"(!?\[[^\]]*\])\(\s*<?([^)\s>]*)>?(\s+(?:\"[^\"]*\"|'
 _REF_DEF = re.compile(r"^( {0,3}\[[^\]]+\]:[ \t]*)<?(\S+?)>?(\s.*)?$")
 _REF_DEF_LINES = re.compile(r"^( {0,3}\[[^\]]+\]:[ \t]*)<?(\S+?)>?([ \t].*)?$", re.MULTILINE)
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
-_ID_TARGET = re.compile(
-    r"^(?P<id>(?:FM|MP|CS)-(?:\d{4}|[1-9]\d{4,5}))(?:#(?P<anchor>[a-z0-9-]+))?$")
 _NUMBERED = re.compile(r"^ {0,3}\d+[.)][ \t]+\S")
 _CHECKBOX = re.compile(r"^\s*[-*+][ \t]+\[[ xX]\][ \t]+\S")
 
@@ -214,7 +214,7 @@ def links(body: str, first_line: int) -> tuple[Link, ...]:
 
 def id_target(target: str) -> tuple[str, str] | None:
     """`'FM-0012#detection'` → `('FM-0012', 'detection')`; None if not an ID link."""
-    match = _ID_TARGET.match(target)
+    match = ID_LINK.match(target)
     return (match.group("id"), match.group("anchor") or "") if match else None
 
 

@@ -102,10 +102,6 @@ class Catalog:
         return (record_id in self.entries or record_id in self.aliases
                 or record_id in self.unreadable)
 
-    @property
-    def ok(self) -> bool:
-        return not any(f.severity == "error" for f in self.findings)
-
 
 def kind_of(record_id: str) -> Kind | None:
     return KIND_BY_PREFIX.get(record_id.split("-", 1)[0])

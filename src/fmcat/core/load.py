@@ -10,7 +10,6 @@ findings, and this is the one place that says which files those are.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -22,6 +21,7 @@ from fmcat.core.clock import build_date
 from fmcat.core.findings import Finding, finding
 from fmcat.core.folders import RECORD_FOLDERS, RecordFolder, walk_record_folder
 from fmcat.core.frontmatter import Document, parse_markdown, parse_yaml, read_file
+from fmcat.core.ids import FILE_ID
 from fmcat.core.model import (
     INCIDENTS_FOLDER,
     KINDS,
@@ -86,11 +86,6 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
     return catalog
 
 
-# The ID a file name starts with; ASCII digits only, as in the ID patterns.
-_FILE_ID = re.compile(
-    r"^((?:FM|MP|CS)-(?:[0-9]{4}|[1-9][0-9]{4,5})|INC-[0-9]{4}-[0-9]{4})(?!\w)")
-
-
 def _read(rel: str, path: Path, parse: Callable[[str, bytes], Document],
           catalog: Catalog) -> Document:
     """Parse one record file; a file that cannot be read is a document with findings."""
@@ -103,7 +98,7 @@ def _read(rel: str, path: Path, parse: Callable[[str, bytes], Document],
 
 def _mark_unreadable(rel: str, catalog: Catalog) -> None:
     """Keep the ID a refused file is named after: reported once, never handed out again."""
-    named = _FILE_ID.match(rel.rsplit("/", 1)[-1])
+    named = FILE_ID.match(rel.rsplit("/", 1)[-1])
     if named:
         catalog.unreadable.setdefault(named.group(1), rel)
 

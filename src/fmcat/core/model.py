@@ -9,7 +9,6 @@ data. Unknown keys are errors: a typo must never pass silently.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -25,24 +24,18 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-# IDs are composed from parts so that each pattern reads as what it means.
-# Four zero-padded digits, or five or six without a leading zero once a
-# catalog passes 9,999 records: one spelling per number, so IDs stay unique.
-# Digits are spelt [0-9], never \d: in pydantic's (Rust) and Python's regexes
-# \d is any Unicode digit, and FM-００１３ would pass beside FM-0013 with a
-# URL of its own.
-_NUMBER = r"(?:[0-9]{4}|[1-9][0-9]{4,5})"
-FM_ID_PATTERN = rf"^FM-{_NUMBER}$"
-MP_ID_PATTERN = rf"^MP-{_NUMBER}$"
-CS_ID_PATTERN = rf"^CS-{_NUMBER}$"
-INC_ID_PATTERN = r"^INC-(?P<year>20[0-9][0-9])-[0-9]{4}$"
-# \Z, not $: in Python `$` also matches before a final newline.
-ANY_RECORD_ID = re.compile(rf"^(FM|MP|CS)-{_NUMBER}\Z", re.ASCII)
+from fmcat.core.ids import (
+    CS_ID_PATTERN,
+    FM_ID_PATTERN,
+    INC_ID_PATTERN,
+    MP_ID_PATTERN,
+    RECORD_ID_PATTERN,
+)
 
 FailureModeId = Annotated[str, StringConstraints(pattern=FM_ID_PATTERN)]
 PlaybookId = Annotated[str, StringConstraints(pattern=MP_ID_PATTERN)]
 CaseStudyId = Annotated[str, StringConstraints(pattern=CS_ID_PATTERN)]
-RecordId = Annotated[str, StringConstraints(pattern=rf"^(FM|MP|CS)-{_NUMBER}$")]
+RecordId = Annotated[str, StringConstraints(pattern=RECORD_ID_PATTERN)]
 IncidentId = Annotated[str, StringConstraints(pattern=INC_ID_PATTERN)]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -114,21 +107,24 @@ Action = Literal["log", "alert", "page", "auto-rollback"]
 Operator = Literal[">", ">=", "<", "<="]
 
 
-class Model(BaseModel):
+class StrictModel(BaseModel):
+    """The base of every model read from a file: unknown keys are errors, YAML's
+    guesses (`no` as false) are refused, and a value, once read, never changes."""
+
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class Reference(Model):
+class Reference(StrictModel):
     title: Text
     url: Url
 
 
-class Revision(Model):
+class Revision(StrictModel):
     date: Day
     note: Text
 
 
-class Record(Model):
+class Record(StrictModel):
     """Fields every catalog record shares."""
 
     id: str
@@ -156,6 +152,11 @@ class Record(Model):
         return self.status in ("active", "draft")
 
     @property
+    def is_deprecated(self) -> bool:
+        """Replaced but still listed: must name its successor."""
+        return self.status == "deprecated"
+
+    @property
     def is_listed(self) -> bool:
         """Not withdrawn: shown in listings, search, alert rules and drills."""
         return self.status != "withdrawn"
@@ -170,12 +171,12 @@ class Record(Model):
         return self.last_reviewed + timedelta(days=self.review_every or default_days)
 
 
-class BusinessImpact(Model):
+class BusinessImpact(StrictModel):
     description: Text
     kpis: list[Text] = []
 
 
-class Detector(Model):
+class Detector(StrictModel):
     signal: str
     op: Operator
     threshold: Number
@@ -185,13 +186,13 @@ class Detector(Model):
     scope: str = ""
 
 
-class Mitigation(Model):
+class Mitigation(StrictModel):
     playbook: PlaybookId
     kind: MitigationKind
     use: Text
 
 
-class Artifact(Model):
+class Artifact(StrictModel):
     type: Literal["notebook", "dashboard", "test", "dataset", "runbook"]
     title: Text
     url: Url
@@ -216,13 +217,13 @@ class FailureMode(Record):
     artifacts: list[Artifact] = []
 
 
-class Escalation(Model):
+class Escalation(StrictModel):
     to: str
     after: Duration
     when: Text
 
 
-class Control(Model):
+class Control(StrictModel):
     type: Literal["data-quality-rule", "test", "policy", "dashboard", "alert", "runbook"]
     title: Text
     url: Url
@@ -241,25 +242,25 @@ class Playbook(Record):
     controls: list[Control] = []
 
 
-class Context(Model):
+class Context(StrictModel):
     team: Slug
     data_domain: str
     model_family: str
 
 
-class TimelineEvent(Model):
+class TimelineEvent(StrictModel):
     date: Day
     event: Text
 
 
-class CaseMetric(Model):
+class CaseMetric(StrictModel):
     name: Text
     before: Number
     after: Number
     unit: Text
 
 
-class Responsibility(Model):
+class Responsibility(StrictModel):
     who: Text
     did: Text
 
@@ -276,12 +277,12 @@ class CaseStudy(Record):
     responsibilities: list[Responsibility] = []
 
 
-class DataChange(Model):
+class DataChange(StrictModel):
     preceded: bool
     description: str = ""
 
 
-class Source(Model):
+class Source(StrictModel):
     """Where an imported incident came from.
 
     The importer records the incident tool and the tool's own ID so that
@@ -292,7 +293,7 @@ class Source(Model):
     id: Text
 
 
-class Incident(Model):
+class Incident(StrictModel):
     """One occurrence of one or more failure modes, from the incident log."""
 
     id: IncidentId

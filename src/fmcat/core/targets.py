@@ -9,22 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from fmcat.core.findings import Finding
 from fmcat.core.frontmatter import parse_yaml, read_file
-from fmcat.core.model import Number
+from fmcat.core.model import Number, StrictModel
 from fmcat.core.validation import error_to_finding
 
 TARGETS_FILE = "metrics.yml"
 """Targets for the metrics, at the catalog root; optional."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Target(_Strict):
+class Target(StrictModel):
     """A bound on one metric: `at_most` for things to keep low, `at_least` for high."""
 
     at_most: Number | None = None
@@ -37,7 +33,7 @@ class Target(_Strict):
         return self
 
 
-class Targets(_Strict):
+class Targets(StrictModel):
     """The metrics a target may be set for; any of them may be left out."""
 
     median_time_to_detect_hours: Target | None = None
@@ -50,7 +46,7 @@ class Targets(_Strict):
     median_completeness: Target | None = None
 
 
-class TargetsFile(_Strict):
+class TargetsFile(StrictModel):
     """`metrics.yml`: targets, and the window incident metrics are judged over."""
 
     window_quarters: int = Field(default=4, ge=1, le=40)

@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from fmcat.core.findings import Finding, finding
 from fmcat.core.frontmatter import parse_yaml, read_file
+from fmcat.core.model import StrictModel
 
 TAXONOMY_FILE = "taxonomy.yml"
 
@@ -21,16 +22,12 @@ TAG_DIMENSIONS: tuple[str, ...] = ("data_domain", "model_family", "environment",
 """The four tag dimensions every failure mode is classified by."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Term(_Strict):
+class Term(StrictModel):
     title: str
     description: str = ""
 
 
-class RankedTerm(_Strict):
+class RankedTerm(StrictModel):
     rank: int = Field(ge=1)
     definition: str
 
@@ -42,7 +39,7 @@ KIND_HINT = ("kind: gauge (a level such as a rate or a latency; compared as its 
              "grows; compared as its increase over the window)")
 
 
-class Signal(_Strict):
+class Signal(StrictModel):
     """A measured quantity detectors compare with a threshold.
 
     `kind` is required rather than defaulted: compared raw, a counter crosses
@@ -56,12 +53,12 @@ class Signal(_Strict):
     kind: SignalKind
 
 
-class Steward(_Strict):
+class Steward(StrictModel):
     title: str
     domain: str = ""
 
 
-class Taxonomy(_Strict):
+class Taxonomy(StrictModel):
     review_every_days: int = Field(ge=1, le=3650)
     severities: dict[str, RankedTerm]
     frequencies: dict[str, RankedTerm]

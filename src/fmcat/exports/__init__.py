@@ -16,7 +16,6 @@ from fmcat.exports.alerts import alert_rules, render_prometheus
 from fmcat.exports.documents import (
     API_DIR,
     ExportError,
-    anchors,
     api_path,
     api_paths,
     catalog_document,
@@ -37,7 +36,6 @@ __all__ = [
     "ExportError",
     "alert_rules",
     "alerts",
-    "anchors",
     "api_path",
     "api_paths",
     "atom_feed",

@@ -27,8 +27,8 @@ from typing import Any
 
 from fmcat import __version__
 from fmcat.core.catalog import Catalog, Entry, IncidentEntry
+from fmcat.core.ids import ANY_RECORD_ID
 from fmcat.core.model import (
-    ANY_RECORD_ID,
     CASE_STUDY,
     FAILURE_MODE,
     PLAYBOOK,
@@ -43,29 +43,9 @@ from fmcat.exports.schema import SCHEMA_VERSION, json_schemas
 API_DIR = "api"
 INCIDENTS_URL_DIR = "incidents"
 
-COMMON_ANCHORS: tuple[str, ...] = ("summary", "history")
-GENERATED_ANCHORS: dict[str, tuple[str, ...]] = {
-    # Sections the page templates add (fragments/*.html); runbooks may link them.
-    FAILURE_MODE.name: ("related", "similar", "case-studies", "incidents"),
-    PLAYBOOK.name: ("steps", "fallback", "rollback", "escalation", "tradeoffs", "controls",
-                    "used-by", "case-studies", "incidents"),
-    CASE_STUDY.name: ("origin-and-reuse", "timeline", "metrics", "responsibilities",
-                      "failure-modes", "playbooks"),
-}
-
 
 class ExportError(Exception):
     """The catalog cannot be exported as it is (for example, no taxonomy)."""
-
-
-def anchors(kind: Kind) -> tuple[str, ...]:
-    """Every fixed section anchor a record page of this kind has.
-
-    Anchors are part of the URL contract (alerts and runbooks link to
-    `#detection`), so the `link` command refuses any other.
-    """
-    own = tuple(section.anchor for section in kind.sections)
-    return (*COMMON_ANCHORS, *own, *GENERATED_ANCHORS.get(kind.name, ()))
 
 
 def site_url(path: str, base_url: str | None) -> str:

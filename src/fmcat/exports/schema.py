@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from fmcat.core.model import CaseStudy, FailureMode, Incident, Model, Playbook
+from fmcat.core.model import CaseStudy, FailureMode, Incident, Playbook, StrictModel
 from fmcat.core.taxonomy import Taxonomy
 
 SCHEMA_VERSION = "1.1"  # 1.1: signals carry their kind (gauge or counter)
@@ -26,7 +26,7 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 
-class _Exported(Model):
+class _Exported(StrictModel):
     # Derived fields are always written, so serialization schemas list them
     # as required even where a default exists.
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)

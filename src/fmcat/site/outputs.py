@@ -25,14 +25,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from fmcat.core.catalog import Catalog
-from fmcat.core.model import ANY_RECORD_ID, KINDS
 from fmcat.core.urls import relative_url
 from fmcat.exports import drill
-from fmcat.exports.documents import API_DIR, api_paths, retired_ids, write_api_stream
-from fmcat.site import governance_pages as govpages
-from fmcat.site import trends_pages as trendpages
+from fmcat.exports.documents import api_paths, retired_ids, write_api_stream
 from fmcat.site.render import render
-from fmcat.site.search import BUNDLE
 
 
 class OutputError(Exception):
@@ -41,73 +37,10 @@ class OutputError(Exception):
 
 DRILLS_DIR = "drills"
 
-GENERATOR_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz")
-"""Files MkDocs and the theme write at the site root."""
-
-SITE_FOLDERS = ("assets", "search", BUNDLE, API_DIR, DRILLS_DIR)
-"""Folders of the site root that hold no record page: theme and our assets,
-Material's search index, Pagefind, the API and the drills."""
-
-GENERATED_PAGES = ("matrix", "browse", govpages.REVIEW_URL, govpages.QUALITY_URL,
-                   govpages.STEWARDS_URL, govpages.WHATS_NEW_URL, trendpages.TRENDS_URL,
-                   trendpages.METRICS_URL, "feed.xml", "feed.json")
-"""Top-level pages and files of `pages.plan_site` besides the record folders
-(tests/test_site.py checks every top-level name of a real build is reserved)."""
-
 
 def drill_path(record_id: str) -> str:
     """Where the game-day script of a failure mode is published (plain text)."""
     return f"{DRILLS_DIR}/{record_id}.txt"
-
-
-def alias_key(alias: str) -> str:
-    """An alias path as file systems and browsers may see it: one case, no empty
-    or leading and trailing slashes, so `Matrix`, `matrix/` and `/matrix` are one."""
-    return "/".join(part for part in alias.lower().split("/") if part)
-
-
-def reserved_by(alias: str, catalog: Catalog) -> str:
-    """What the site already publishes at an alias path ("" if nothing).
-
-    An alias redirect is a folder with an `index.html`; it must not lie on or
-    under a file or page the build writes, nor in a folder the build owns, or
-    the build fails or a permalink is silently taken over. The top level is
-    reserved whole for everything but the record folders, where only the
-    folder page and ID-shaped names are (old slug paths below them stay
-    possible). Hand-written pages in `docs/` are read from the folder, as the
-    build does, so `fmcat validate` gives the same answer without MkDocs.
-    """
-    parts = alias_key(alias).split("/")
-    top = parts[0]
-    if not top:
-        return "the home page"
-    if top in GENERATOR_FILES:
-        return f"{top}, which MkDocs writes"
-    if top in SITE_FOLDERS:
-        return f"the site's {top}/ folder"
-    if top in {page.strip("/") for page in GENERATED_PAGES}:
-        return f"the generated page {top}"
-    if ANY_RECORD_ID.match(top.upper()):
-        return f"the permalink {top.upper()}/"
-    for kind in KINDS:
-        if top == kind.url_dir and (len(parts) == 1 or ANY_RECORD_ID.match(parts[1].upper())):
-            return f"the {kind.label.lower()} pages under {kind.url_dir}/"
-    if top in _hand_written(catalog):
-        return f"the hand-written page docs/{_hand_written(catalog)[top]}"
-    return ""
-
-
-def _hand_written(catalog: Catalog) -> dict[str, str]:
-    """Top-level URL names of the pages and files in `docs/`, by name."""
-    docs = catalog.root / "docs"
-    if not docs.is_dir():
-        return {}
-    found: dict[str, str] = {}
-    for path in sorted(docs.iterdir()):
-        name = path.name.removesuffix(".md") if path.is_file() else path.name
-        if name.lower() != "index":
-            found.setdefault(name.lower(), path.name)
-    return found
 
 
 @dataclass(frozen=True)

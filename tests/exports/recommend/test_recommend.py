@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from fmcat.core.findings import has_errors
 from fmcat.core.load import load_catalog
 from fmcat.exports.documents import catalog_document, write_api_stream
 from fmcat.exports.recommend import (
@@ -93,7 +94,7 @@ def test_operator_boundaries_from_a_loaded_catalog(tmp_path: Path, op: str, thre
     path.write_text(text.replace('op: ">="\n    threshold: 0.25',
                                  f'op: "{op}"\n    threshold: {threshold!r}'), encoding="utf-8")
     catalog = load_catalog(root)
-    assert catalog.ok
+    assert not has_errors(catalog.findings)
     knowledge = knowledge_from_catalog(catalog)
     assert knowledge.modes[0].rules[0].op == op
     assert (_ids(knowledge, Observation("psi", value)) == ["FM-0001"]) is fires

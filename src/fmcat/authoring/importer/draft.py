@@ -13,7 +13,7 @@ from typing import Any
 
 from fmcat.authoring.importer.mapping import MAPPED_FIELDS, ImportMapping, LabelRule
 from fmcat.authoring.importer.read import Cell, Row
-from fmcat.core.model import FM_ID_PATTERN, MP_ID_PATTERN
+from fmcat.core.ids import FM_ID_PATTERN, MP_ID_PATTERN
 
 MAX_TITLE = 120
 """Longest incident title the model accepts; longer tool titles are shortened."""

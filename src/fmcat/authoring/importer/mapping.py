@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from fmcat.core.findings import Finding
 from fmcat.core.frontmatter import parse_yaml
+from fmcat.core.model import StrictModel
 from fmcat.core.validation import error_to_finding
 
 MAPPING_EXPLAINED = ("a mapping is a YAML file that says which column of the export holds "
@@ -26,13 +27,7 @@ MAPPING_EXPLAINED = ("a mapping is a YAML file that says which column of the exp
 """What `--mapping` is, for the messages that ask for one."""
 
 
-# Also in core/taxonomy and core/targets; one shared strict base is the core
-# layer's to add (`StrictModel`), not this package's.
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Columns(_Strict):
+class Columns(StrictModel):
     """The export's column name for each incident field (None: not in the export)."""
 
     source_id: str
@@ -51,7 +46,7 @@ class Columns(_Strict):
     summary: str | None = None
 
 
-class LabelRule(_Strict):
+class LabelRule(StrictModel):
     """Which labels of a column name catalog IDs.
 
     The column is split on `separator` (a JSON list is taken as is). With
@@ -78,7 +73,7 @@ class LabelRule(_Strict):
         return self
 
 
-class DataChangeRule(_Strict):
+class DataChangeRule(StrictModel):
     """A data change preceded the incident when the column holds one of `values`."""
 
     column: str
@@ -87,7 +82,7 @@ class DataChangeRule(_Strict):
     description: str | None = None
 
 
-class Defaults(_Strict):
+class Defaults(StrictModel):
     """Values for fields the export lacks or leaves empty."""
 
     severity: str | None = None
@@ -105,7 +100,7 @@ MAPPED_FIELDS: tuple[MappedField, ...] = ("severity", "team", "project", "model_
 """The fields whose tool values the mapping's `values` tables translate."""
 
 
-class ImportMapping(_Strict):
+class ImportMapping(StrictModel):
     """The mapping file: how one tool's export becomes incident records."""
 
     system: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -113,7 +108,7 @@ class ImportMapping(_Strict):
     failure_modes: LabelRule
     playbooks: LabelRule | None = None
     data_change: DataChangeRule | None = None
-    values: dict[MappedField, dict[str, str]] = {}
+    values: dict[MappedField, dict[str, str]] = Field(default_factory=dict)
     defaults: Defaults = Defaults()
     timezone: str = "UTC"
     timestamp_format: str | None = None
