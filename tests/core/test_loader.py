@@ -31,7 +31,7 @@ from fmcat.cli.main import main
 from fmcat.core.catalog import Catalog
 from fmcat.core.findings import Finding, has_errors
 from fmcat.core.frontmatter import MAX_FILE_BYTES
-from fmcat.core.load import load_catalog
+from fmcat.core.load import InvalidCatalogError, errors_of, load_catalog, require_no_errors
 from tests.conftest import FIXTURE, build_site
 
 TODAY = date(2026, 11, 25)
@@ -426,3 +426,16 @@ def test_an_unreadable_catalog_file_fails_validate_without_a_traceback(
     assert "Traceback" not in result.stderr
     assert result.returncode == 1, result.stderr
     assert ("FMC074", name) in {(f["code"], f["file"]) for f in json.loads(result.stdout)}
+
+
+def test_the_error_gate_lists_errors_and_counts_every_finding(root: Path) -> None:
+    assert require_no_errors(load_catalog(root)).entries
+    path = root / "entries" / "FM-0002-prior-shift.md"
+    path.write_text(path.read_text().replace("severity: medium", "severity: [medium"))
+    catalog = load_catalog(root)
+    assert [f.code for f in errors_of(catalog)] == ["FMC005"]
+    with pytest.raises(InvalidCatalogError) as raised:
+        require_no_errors(catalog)
+    assert raised.value.errors == errors_of(catalog)
+    assert raised.value.summary.startswith("1 error(s)")
+    assert str(raised.value).startswith("entries/FM-0002-prior-shift.md:19: error")

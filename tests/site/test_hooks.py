@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
-from types import ModuleType
 
-from tests.conftest import REPO, build_site, copy_repo, site_config_text
+from fmcat.site import watched_paths
+from tests.conftest import build_site, copy_repo, site_config_text
 
 _opened: list[str] | None = None  # set while a build is being traced
 
@@ -19,16 +18,6 @@ def _record_open(event: str, args: tuple[object, ...]) -> None:
 
 
 sys.addaudithook(_record_open)  # audit hooks cannot be removed; `_opened` switches it off
-
-
-def _load_hooks() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("fmcat_hooks_under_test",
-                                                  REPO / "hooks" / "fmcat_hooks.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 # MkDocs watches its config file and docs_dir itself; the site code (hooks,
@@ -55,7 +44,7 @@ def test_serve_watches_every_catalog_file_the_build_reads(tmp_path: Path) -> Non
                 read.add(relative.as_posix())
     assert {"taxonomy.yml", "metrics.yml"} <= read
     assert any(name.startswith("incidents/") for name in read)
-    watched = _load_hooks().WATCHED
+    watched = [path.relative_to(root).as_posix() for path in watched_paths(root)]
     unwatched = sorted(name for name in read
                        if not any(name == w or name.startswith(f"{w}/") for w in watched))
     assert unwatched == []

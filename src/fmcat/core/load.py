@@ -18,7 +18,7 @@ from pathlib import Path
 from fmcat.core import checks
 from fmcat.core.catalog import Catalog, Entry, IncidentEntry
 from fmcat.core.clock import build_date
-from fmcat.core.findings import Finding, finding
+from fmcat.core.findings import Finding, Severity, finding, format_text, summarize
 from fmcat.core.folders import RECORD_FOLDERS, RecordFolder, walk_record_folder
 from fmcat.core.frontmatter import Document, parse_markdown, parse_yaml, read_file
 from fmcat.core.ids import FILE_ID
@@ -39,6 +39,27 @@ def load_checked(root: Path, *, today: date | None = None) -> Catalog:
     catalog = load_catalog(root, today=today)
     catalog.findings.extend(load_targets(root)[1])
     catalog.findings.sort()
+    return catalog
+
+
+class InvalidCatalogError(Exception):
+    """Nothing is built or exported from a catalog with errors: a record that
+    failed validation would be missing without anyone noticing. `str()` lists
+    the errors; `summary` counts every finding."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.errors, self.summary = errors_of(catalog), summarize(catalog.findings)
+        super().__init__(format_text(self.errors))
+
+
+def errors_of(catalog: Catalog) -> list[Finding]:
+    return [f for f in catalog.findings if f.severity is Severity.ERROR]
+
+
+def require_no_errors(catalog: Catalog) -> Catalog:
+    """The catalog itself; `InvalidCatalogError` if any finding is an error."""
+    if errors_of(catalog):
+        raise InvalidCatalogError(catalog)
     return catalog
 
 

@@ -1,10 +1,9 @@
-"""Small helpers the site adapter needs besides the page plan."""
+"""The home page's counts and lists, handed to its trusted macros."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 from fmcat.analysis.discovery import listed
 from fmcat.core.catalog import Catalog
@@ -23,22 +22,17 @@ class HomeItem:
     note: str
 
 
-def catalog_root(config_file_path: str | None) -> Path:
-    """The catalog lives beside mkdocs.yml (docs_dir cannot contain it)."""
-    return Path(config_file_path).resolve().parent if config_file_path else Path.cwd()
-
-
 def home_summary(catalog: Catalog, derived: Derived, *, limit: int = 6) -> dict[str, object]:
     """Counts and ready-made lists for the trusted home page (`extra.fmcat`).
 
     The lists are escaped HTML rendered here, so the macros on the home page
     only place them and never see a contributed string.
     """
-    active = [e for e in catalog.entries.values() if e.record.status in ("active", "draft")]
+    active = [e for e in catalog.entries.values() if e.record.is_current]
     kinds = Counter(e.kind.name for e in active)
     taxonomy = catalog.taxonomy
     assert taxonomy is not None
-    modes = [e for e in listed(catalog) if e.record.status == "active"]
+    modes = [e for e in listed(catalog) if e.record.is_active]
 
     def item(entry_id: str, note: str) -> HomeItem:
         entry = catalog.entries[entry_id]
@@ -58,7 +52,7 @@ def home_summary(catalog: Catalog, derived: Derived, *, limit: int = 6) -> dict[
                       key=lambda e: (-observed(e.id), e.id))[:limit]
     changes = sorted(((e.record.revisions[0].date, e.id, e.record.revisions[0].note)
                       for e in catalog.entries.values()
-                      if e.record.revisions and e.record.status != "withdrawn"),
+                      if e.record.revisions and e.record.is_listed),
                      key=lambda change: (change[0], change[1]), reverse=True)[:limit]
 
     def block(items: list[HomeItem]) -> str:

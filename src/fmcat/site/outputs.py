@@ -52,7 +52,7 @@ class SiteOutputs:
     site_url: str | None = None
 
     def drilled(self) -> list[str]:
-        return [e.id for e in self.catalog.failure_modes if e.record.status != "withdrawn"]
+        return [e.id for e in self.catalog.failure_modes if e.record.is_listed]
 
     def drill_copies(self) -> dict[str, str]:
         """Retired IDs of drilled failure modes, to the ID whose drill they repeat."""

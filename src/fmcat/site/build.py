@@ -1,0 +1,192 @@
+"""One site build: its state and every decision the generator adapter used to make.
+
+`hooks/fmcat_hooks.py` makes one `SiteBuild` per build (in `on_config`) and
+forwards events to it, as Material's plugins keep their state on `self`.
+Everything here takes and returns plain data (paths, strings, lists), so the
+adapter only translates MkDocs objects and errors. A new object per build
+matters: `mkdocs serve` keeps the hook module alive across rebuilds, and
+state must be rebuilt each time, never accumulated.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Container, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fmcat.core.clock import build_date
+from fmcat.core.findings import Finding, Severity, format_text
+from fmcat.core.load import InvalidCatalogError, load_checked, require_no_errors
+from fmcat.site.home import home_summary
+from fmcat.site.outputs import OutputError, OutputWriter
+from fmcat.site.plan import plan_site
+from fmcat.site.render import RenderOnce
+from fmcat.site.search import SearchIndex, SearchIndexError
+
+WATCHED = ("entries", "playbooks", "case-studies", "incidents", "taxonomy.yml", "metrics.yml")
+"""What a build reads besides docs_dir and the config, which MkDocs watches itself."""
+
+
+class BuildError(Exception):
+    """The build cannot go on; the message says why."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A generated file as the generator takes it: read from `path` if set, else
+    held as `content` (empty when `path` is set); `edit_uri` is its edit link
+    relative to docs_dir."""
+
+    src_uri: str
+    path: Path | None
+    content: str
+    edit_uri: str | None
+
+
+def catalog_root(config_file_path: str | None) -> Path:
+    """The catalog lives beside mkdocs.yml (docs_dir cannot contain it)."""
+    return Path(config_file_path).resolve().parent if config_file_path else Path.cwd()
+
+
+def watched_paths(root: Path) -> list[Path]:
+    """The catalog files and folders a rebuild depends on, those that exist."""
+    return [root / name for name in WATCHED if (root / name).exists()]
+
+
+def edit_uri(source_path: str, root: Path, docs_dir: Path) -> str:
+    """The edit link of a record page, as MkDocs wants it: relative to docs_dir.
+
+    Records live outside docs_dir (in `entries/`, …), so the link climbs out
+    of docs_dir to the catalog root, however deep docs_dir sits below it.
+    """
+    return Path(os.path.relpath(root.resolve() / source_path, docs_dir.resolve())).as_posix()
+
+
+def check_collisions(generated: Iterable[str], existing: Container[str]) -> None:
+    """Fail if a hand-written file in docs_dir has the path of a generated page."""
+    for src_uri in generated:
+        if src_uri in existing:
+            raise BuildError(f"docs/{src_uri} collides with a generated page; move or "
+                             "rename the hand-written file")
+
+
+def check_clashes(clashes: list[str]) -> None:
+    """Fail if the generator writes files where the build writes its own outputs."""
+    if clashes:
+        raise BuildError(f"docs/ has files where the build writes {clashes[0]} "
+                         f"(and {len(clashes) - 1} more); move or rename them")
+
+
+def log_lines(findings: Iterable[Finding]) -> list[tuple[int, str]]:
+    """(logging level, text) of each finding of a buildable catalog.
+
+    The generator's strict mode fails on any logged warning; a notice (an
+    overdue review) must not, so it is logged at INFO and still shown.
+    """
+    return [(logging.INFO if item.severity is Severity.NOTICE else logging.WARNING,
+             format_text([item])) for item in findings]
+
+
+class SiteBuild:
+    """The state of one build, from the loaded catalog to the written site.
+
+    Made when the generator's config is ready; `close` (called by `finish`,
+    or by the adapter when the build fails) removes its scratch folder and
+    stops a background writer.
+    """
+
+    def __init__(self, root: Path, docs_dir: Path, *, site_name: str,
+                 site_url: str | None, directory_urls: bool, serving: bool) -> None:
+        if not directory_urls:
+            raise BuildError("use_directory_urls must stay true; entry URLs depend on it")
+        catalog = load_checked(root, today=build_date())
+        try:
+            require_no_errors(catalog)
+        except InvalidCatalogError as exc:
+            raise BuildError(f"the catalog has {exc.summary}; fix them to build:\n"
+                             f"{exc}") from None
+        self.root, self.docs_dir, self.serving = root, docs_dir, serving
+        self.messages = log_lines(catalog.findings)  # for the adapter to log
+        self.plan = plan_site(catalog, site_name=site_name, site_url=site_url)
+        self.home = home_summary(catalog, self.plan.derived)
+        self.scratch = Path(tempfile.mkdtemp(prefix="fmcat-build-"))  # removed by close()
+        self.search = SearchIndex(self.scratch / "search")
+        self.writer: OutputWriter | None = None
+        self.nav_cache = RenderOnce()  # overrides/partials/nav.html
+
+    def source_files(self, existing: Container[str]) -> list[SourceFile]:
+        """The generated files, once; `existing` holds the src_uris of docs_dir's files.
+
+        Markdown pages are backed by a scratch file, not held in memory:
+        the generator reads each page once.
+        """
+        files = self.plan.take_files()
+        check_collisions((file.src_uri for file in files), existing)
+        sources = []
+        for file in files:
+            path = None
+            if file.src_uri.endswith(".md"):
+                path = self.scratch / "pages" / file.src_uri
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(file.content, encoding="utf-8")
+            # Edit links point at the record's real source, outside docs_dir.
+            link = edit_uri(file.source_path, self.root, self.docs_dir) \
+                if file.source_path else None
+            sources.append(SourceFile(file.src_uri, path, "" if path else file.content, link))
+        return sources
+
+    def start_outputs(self, dest_uris: Iterable[str], site_dir: Path) -> None:
+        """Check the generator's files against ours, then start writing ours.
+
+        The site folder is clean by now. A one-off build writes the API
+        files, drills and redirects in a second process while the
+        generator renders pages.
+        """
+        outputs = self.plan.outputs
+        check_clashes(outputs.clashes(dest_uris))
+        self.writer = OutputWriter(outputs, site_dir, background=not self.serving)
+
+    def is_generated(self, src_uri: str) -> bool:
+        return src_uri in self.plan.generated
+
+    def finish_html(self, src_uri: str, html: str) -> str:
+        return self.plan.finish_html(src_uri, html)
+
+    def page_context(self, src_uri: str, url: str) -> dict[str, object]:
+        """What the theme overrides read from a page's template context."""
+        return {
+            "fmcat_nav_cache": self.nav_cache,
+            "fmcat_nav_key": self.plan.nav_key(src_uri, url),
+            "fmcat_page": self.plan.view_for(src_uri),
+            "fmcat_indexed": self.plan.indexed(src_uri),
+        }
+
+    def add_page(self, src_uri: str, dest_uri: str, html: str) -> None:
+        """Hand a rendered page to the search index."""
+        try:
+            self.search.add(dest_uri, html)
+        except SearchIndexError as exc:
+            raise BuildError(f"{src_uri}: {exc}") from None
+
+    def finish(self, site_dir: Path) -> None:
+        """Wait for our outputs and write the search index; always `close`."""
+        assert self.writer is not None, "start_outputs was not called"
+        try:
+            self.writer.finish()
+            self.search.write(site_dir)
+        except OutputError as exc:
+            raise BuildError(f"writing the API files, drills and redirects failed: "
+                             f"{exc}") from None
+        except SearchIndexError as exc:
+            raise BuildError(f"building the search index failed: {exc}") from None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+        shutil.rmtree(self.scratch, ignore_errors=True)
