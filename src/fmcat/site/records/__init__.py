@@ -27,9 +27,12 @@ from fmcat.site.records.card import (
 from fmcat.site.records.markdown import insert_at_section_ends, record_markdown
 from fmcat.site.records.sections import (
     CaseStudyView,
+    ContextRow,
     ControlRow,
+    Dated,
     DetectorRow,
     HistoryView,
+    MetricRow,
     MitigationRow,
     PlaybookView,
     case_study_view,
@@ -42,10 +45,13 @@ from fmcat.site.records.sections import (
 __all__ = [
     "CaseStudyView",
     "ChipGroup",
+    "ContextRow",
     "ControlRow",
+    "Dated",
     "DetectorRow",
     "HistoryView",
     "LinkGroup",
+    "MetricRow",
     "MitigationRow",
     "PlaybookView",
     "RecordView",
