@@ -79,7 +79,8 @@ def figure(anchor: str, data: charts.ChartData, *, kind: str = "bar",
                         table=charts.data_table(data), anchor=f"{anchor}-figure")
 
 
-def _table(table: Table, page_url: str) -> str:
+def render_table(table: Table, page_url: str) -> str:
+    """A generated table, its links relative to `page_url`."""
     return render_block("fragments/table.html", columns=table.columns, rows=table.rows,
                         caption=table.caption, rel=rel_from(page_url))
 
@@ -116,10 +117,10 @@ def trends_page(report: MetricsReport) -> str:
             TableCell(str(item.occurrences)), TableCell(str(item.recurrences)),
             TableCell(", ".join(item.teams)))))
     parts.append("## Most frequent and most recurrent {#frequent}\n")
-    parts.append(_table(frequent, url))
+    parts.append(render_table(frequent, url))
     parts.append(f"\nA **recurrence** is the same failure mode detected again in the same team "
                  f"within {RECURRENCE_WINDOW_DAYS} days of its previous detection.\n")
-    parts.append(_table(recurrent, url))
+    parts.append(render_table(recurrent, url))
     for trend, anchor in ((report.time_to_detect, "time-to-detect"),
                           (report.time_to_mitigate, "time-to-mitigate")):
         parts.append(f"\n## {trend.label} {{#{anchor}}}\n\nMedian and 90th percentile "
@@ -148,7 +149,7 @@ def trends_page(report: MetricsReport) -> str:
             TableCell(f"{share.key}: {share.label}", record_url(share.key)),
             TableCell(str(share.count)), TableCell(str(share.total)),
             TableCell(_share(share.share)))))
-    parts.append(_table(shares, url))
+    parts.append(render_table(shares, url))
     effects = Table(["Playbook", "Adopted", "Median before", "Median after", "Change"],
                     caption="Time to mitigate before and after a playbook was first used")
     for effect in report.adoption_effects:
@@ -163,7 +164,7 @@ def trends_page(report: MetricsReport) -> str:
     parts.append("\n## Before and after a playbook {#adoption-effects}\n\nAdoption is the "
                  "first incident that used the playbook; the comparison covers incidents of "
                  "the failure modes the playbook mitigates.\n")
-    parts.append(_table(effects, url))
+    parts.append(render_table(effects, url))
     return page("Trends", "\n".join(parts), wide=True)
 
 
@@ -182,7 +183,7 @@ def metrics_page(report: MetricsReport) -> str:
                 f"{result.gap:+.1f} h" if result.unit == "h" else f"{result.gap:+.0%}")),
             TableCell(status)), "" if result.met is None else ("met" if result.met else "missed")))
     parts.append("## Against targets {#targets}\n")
-    parts.append(_table(targets, url) if targets.rows else
+    parts.append(render_table(targets, url) if targets.rows else
                  "<p class=\"fmcat-empty\">No targets: add a metrics.yml.</p>")
     adoption = report.adoption
     parts.append("\n## Adoption {#adoption}\n\nTeams and projects whose incidents cite "
@@ -195,7 +196,7 @@ def metrics_page(report: MetricsReport) -> str:
     for quarter, teams in zip(adoption.quarters, adoption.new_teams, strict=True):
         if teams:
             onboarding.rows.append(TableRow((TableCell(quarter), TableCell(", ".join(teams)))))
-    parts.append(_table(onboarding, url))
+    parts.append(render_table(onboarding, url))
     usage = Table(["Playbook", "Incidents that used it",
                    "Median time to mitigate (all incidents that used it)", "p90"],
                   caption="Time to implement mitigations, per playbook, over the whole log")
@@ -205,7 +206,7 @@ def metrics_page(report: MetricsReport) -> str:
                                TableCell(_hours(item.time_to_mitigate.median)),
                                TableCell(_hours(item.time_to_mitigate.p90)))))
     parts.append("\n## Time to implement mitigations {#playbooks}\n")
-    parts.append(_table(usage, url))
+    parts.append(render_table(usage, url))
     parts.append("\n## Recurring failure modes {#recurrences}\n")
     parts.append(figure("recurrences", _quarterly(
         "Recurrences per quarter",
@@ -219,7 +220,7 @@ def metrics_page(report: MetricsReport) -> str:
             TableCell(str(release.incidents)), TableCell(str(release.severe)),
             TableCell(_share(release.share)))))
     parts.append("\n## Severity across releases {#releases}\n")
-    parts.append(_table(releases, url))
+    parts.append(render_table(releases, url))
     freshness, completeness = report.review_freshness, report.completeness
     parts.append("\n## Review freshness and completeness {#freshness}\n\n"
                  f"{freshness.on_time} of {freshness.active} active records are reviewed on "
