@@ -4,7 +4,7 @@ Nothing here imports MkDocs: the hook adapter asks for a `SitePlan` and turns
 its files and views into MkDocs objects. Every URL is derived from an ID,
 never from a file name or a title, so runbooks that link here never break.
 All URLs are site-root-relative directory URLs (`failure-modes/FM-0007/`).
-The record pages themselves are built in `records.py`, the listings in
+The record pages themselves are built in `records/`, the listings in
 `listings.py`.
 """
 
