@@ -12,7 +12,7 @@ import pytest
 from fmcat.analysis import metrics
 from fmcat.core.load import load_catalog
 from fmcat.site import charts
-from fmcat.site.charts import MISSING, ChartData, ChartSeries
+from fmcat.site.charts import MISSING, ChartData, ChartSeries, svg
 from tests.analysis.test_metrics import FIXTURE, TODAY
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -204,7 +204,7 @@ def test_many_categories_thin_out_their_labels_but_keep_every_mark() -> None:
 ])
 def test_axis_ticks_are_round(low: float, high: float, integers: bool,
                               expected: list[float]) -> None:
-    assert charts._ticks(low, high, integers=integers) == expected
+    assert svg.axis_ticks(low, high, integers=integers) == expected
 
 
 def test_invalid_input_is_a_programming_error() -> None:
@@ -241,5 +241,14 @@ def test_charts_from_metrics() -> None:
 
 
 def test_css_colours_series_with_material_variables() -> None:
-    assert "--md-primary-fg-color" in charts.CHART_CSS
-    assert re.search(r"\.fmcat-chart text \{ fill: currentColor", charts.CHART_CSS)
+    css = charts.chart_css()
+    assert "--md-primary-fg-color" in css
+    assert re.search(r"\.fmcat-chart text \{ fill: currentColor", css)
+
+
+def test_css_ships_as_package_data_with_a_class_for_every_palette_colour() -> None:
+    css = charts.chart_css()
+    assert css.endswith("}\n")
+    # The stylesheet colours the first twelve series (indices 0-11).
+    for index in range(12):
+        assert f".fmcat-chart__series--{index} {{" in css

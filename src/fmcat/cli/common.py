@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from fmcat.core.catalog import Catalog
-from fmcat.core.findings import Severity, format_text, summarize
-from fmcat.core.load import load_checked
+from fmcat.core.load import InvalidCatalogError, load_checked, require_no_errors
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -87,14 +86,13 @@ def require_valid(root: Path) -> Catalog | None:
     validation would be missing from them without anyone noticing. The
     files checked are those `validate` and the build check (`load_checked`).
     """
-    catalog = load_checked(root)
-    errors = [f for f in catalog.findings if f.severity is Severity.ERROR]
-    if errors:
-        print(format_text(errors), file=sys.stderr)
-        print(f"FAILED: the catalog has {summarize(catalog.findings)}; fix them first "
-              "(`fmcat validate`)", file=sys.stderr)
+    try:
+        return require_no_errors(load_checked(root))
+    except InvalidCatalogError as exc:
+        print(exc, file=sys.stderr)
+        print(f"FAILED: the catalog has {exc.summary}; fix them first (`fmcat validate`)",
+              file=sys.stderr)
         return None
-    return catalog
 
 
 def write_output(path: Path, text: str, option: str = "") -> None:

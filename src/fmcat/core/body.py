@@ -75,7 +75,9 @@ class Heading:
 
 
 @dataclass(frozen=True)
-class Link:
+class BodyLink:
+    """A link target found in a record body, with the line it is on (for findings)."""
+
     line: int
     target: str
 
@@ -189,7 +191,7 @@ def sections(body: str, first_line: int) -> dict[str, tuple[Heading, str]]:
 
 
 @functools.lru_cache(maxsize=64)
-def links(body: str, first_line: int) -> tuple[Link, ...]:
+def links(body: str, first_line: int) -> tuple[BodyLink, ...]:
     """Every link target outside code, with the line its target is on.
 
     Link text may run over several lines, so links are matched per run of
@@ -202,13 +204,13 @@ def links(body: str, first_line: int) -> tuple[Link, ...]:
             continue
         plain = _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
         for match in _INLINE_LINK.finditer(plain):
-            found.append(Link(start + plain.count("\n", 0, match.start(2)), match.group(2)))
+            found.append(BodyLink(start + plain.count("\n", 0, match.start(2)), match.group(2)))
         for match in _AUTOLINK.finditer(plain):
-            found.append(Link(start + plain.count("\n", 0, match.start(1)), match.group(1)))
+            found.append(BodyLink(start + plain.count("\n", 0, match.start(1)), match.group(1)))
         for offset, line in enumerate(plain.split("\n")):
             ref = _REF_DEF.match(line)
             if ref:
-                found.append(Link(start + offset, ref.group(2)))
+                found.append(BodyLink(start + offset, ref.group(2)))
     return tuple(sorted(found, key=lambda link: link.line))
 
 

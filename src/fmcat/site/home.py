@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from fmcat.analysis.discovery import listed
 from fmcat.core.catalog import Catalog
 from fmcat.core.model import FailureMode
-from fmcat.core.urls import relative_url
-from fmcat.site import trends_pages as trendpages
-from fmcat.site.plan import Derived
+from fmcat.core.urls import rel_from
+from fmcat.site import trends_pages
+from fmcat.site.derived import Derived
 from fmcat.site.render import render_block
 
 
@@ -28,8 +28,8 @@ def home_summary(catalog: Catalog, derived: Derived, *, limit: int = 6) -> dict[
     The lists are escaped HTML rendered here, so the macros on the home page
     only place them and never see a contributed string.
     """
-    active = [e for e in catalog.entries.values() if e.record.is_current]
-    kinds = Counter(e.kind.name for e in active)
+    current = [e for e in catalog.entries.values() if e.record.is_current]
+    kinds = Counter(e.kind.name for e in current)
     taxonomy = catalog.taxonomy
     assert taxonomy is not None
     modes = [e for e in listed(catalog) if e.record.is_active]
@@ -57,10 +57,10 @@ def home_summary(catalog: Catalog, derived: Derived, *, limit: int = 6) -> dict[
 
     def block(items: list[HomeItem]) -> str:
         return render_block("fragments/home-list.html", items=items,
-                            rel=lambda target: relative_url("", target))
+                            rel=rel_from(""))
 
     return {
-        "headline": trendpages.headline(derived.metrics),
+        "headline": trends_pages.headline(derived.metrics),
         "most_severe": block([item(e.id, f"{severity(e.id)}, {observed(e.id)} incidents")
                               for e in severe]),
         "most_frequent": block([item(e.id, f"{observed(e.id)} incidents")

@@ -1,37 +1,43 @@
-"""Generated listing pages: the catalog table, the matrix, the tag indexes, home blocks.
+"""Generated listing pages: the catalog table, the matrix, the tag indexes, the
+index pages of playbooks and case studies.
 
 Each function takes the catalog and the indexes built once per build in
 `discovery.py` and returns the Markdown of one page. Views are finished
-here (sorted, labelled, with URLs); templates only loop.
+here (sorted, labelled, with URLs and CSS classes); templates only loop.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
+from typing import get_args
 
-from fmcat.analysis.discovery import DIMENSIONS, Dimension, Observed
+from fmcat.analysis.discovery import DIMENSION_BY_FIELD, DIMENSIONS, Dimension, Observed, values_of
 from fmcat.core.catalog import Catalog, Entry
-from fmcat.core.model import FailureMode
+from fmcat.core.model import (
+    CASE_STUDY,
+    FAILURE_MODE,
+    PLAYBOOK,
+    CaseStudy,
+    FailureMode,
+    Kind,
+    Playbook,
+    Status,
+)
 from fmcat.core.taxonomy import Taxonomy
-from fmcat.core.urls import Link
-from fmcat.core.urls import rel_from as _rel
+from fmcat.core.text import duration_text
+from fmcat.core.urls import Link, rel_from
 from fmcat.site.render import render, render_block
+from fmcat.site.views import dot_class, page, severity_class
 
 CATALOG_URL = "failure-modes/"
 MATRIX_URL = "matrix/"
 BROWSE_URL = "browse/"
 
-def page(title: str, content: str, *, heading: bool = True, wide: bool = False) -> str:
-    """A generated Markdown page with front matter we write ourselves.
-
-    `wide` hides Material's sidebars so that a big table gets the full width.
-    """
-    meta: dict[str, object] = {"title": title}
-    if wide:
-        meta["hide"] = ["navigation", "toc"]
-    head = f"# {title}\n\n" if heading else ""
-    return f"---\n{json.dumps(meta)}\n---\n\n{head}{content}\n"
+INDEX_TITLES = {
+    FAILURE_MODE.name: "Catalog",
+    PLAYBOOK.name: "Mitigation playbooks",
+    CASE_STUDY.name: "Case studies",
+}
 
 
 @dataclass(frozen=True)
@@ -54,77 +60,83 @@ class CatalogRow:
     url: str
     title: str
     severity: str
+    severity_class: str
     severity_rank: int
     frequency: str
     frequency_rank: int
     observed: int
     category: str
-    stages: tuple[str, ...]
-    data_domain: tuple[str, ...]
-    model_family: tuple[str, ...]
-    environment: tuple[str, ...]
-    customer_segment: tuple[str, ...]
+    stages: str
+    data_domain: str
+    model_family: str
+    environment: str
+    customer_segment: str
     status: str
     last_reviewed: str
     facets: tuple[tuple[str, str], ...]
     text: str
 
 
-_FACET_FIELDS = ("severity", "category", "stages", "causes", "data_domain", "model_family",
-                 "environment", "customer_segment", "status")
+FACETS: tuple[tuple[str, str], ...] = (
+    ("severity", "Severity"), ("category", "Category"), ("stages", "Stage"),
+    ("causes", "Cause"), ("data_domain", "Data domain"), ("model_family", "Model family"),
+    ("environment", "Environment"), ("customer_segment", "Segment"), ("status", "Status"),
+)
+"""The catalog table's filters: record field and the short title of its menu."""
 
 
-def _facet_values(record: FailureMode, field: str) -> list[str]:
-    value = getattr(record, field)
-    return [value] if isinstance(value, str) else list(value)
+def facet_values(record: FailureMode, field: str) -> list[str]:
+    """A record's values for one filter: the classification dimensions and two fields."""
+    if field in DIMENSION_BY_FIELD:
+        return values_of(record, DIMENSION_BY_FIELD[field])
+    return [getattr(record, field)]
+
+
+def facet_options(field: str, taxonomy: Taxonomy) -> tuple[tuple[str, str], ...]:
+    """The values of one filter, in menu order, with their labels."""
+    if field == "status":
+        return tuple((status, status) for status in get_args(Status))
+    vocabulary = "severities" if field == "severity" else DIMENSION_BY_FIELD[field].vocabulary
+    return tuple((value, taxonomy.title_of(vocabulary, value))
+                 for value in taxonomy.vocabulary(vocabulary))
 
 
 def catalog_page(entries: list[Entry], taxonomy: Taxonomy,
                  observed: dict[str, Observed]) -> str:
     rows = []
-    counts: dict[str, dict[str, int]] = {field: {} for field in _FACET_FIELDS}
+    counts: dict[str, dict[str, int]] = {field: {} for field, _ in FACETS}
     for entry in entries:
         record = entry.record
         assert isinstance(record, FailureMode)
         facets = []
-        for field in _FACET_FIELDS:
-            values = _facet_values(record, field)
+        for field, _ in FACETS:
+            values = facet_values(record, field)
             facets.append((field.replace("_", "-"), " ".join(values)))
             for value in values:
                 counts[field][value] = counts[field].get(value, 0) + 1
         rows.append(CatalogRow(
             id=record.id, url=entry.kind.url(record.id), title=record.title,
-            severity=record.severity, severity_rank=taxonomy.severity_rank(record.severity),
+            severity=record.severity, severity_class=severity_class(record.severity),
+            severity_rank=taxonomy.severity_rank(record.severity),
             frequency=record.frequency,
             frequency_rank=taxonomy.frequencies[record.frequency].rank
             if record.frequency in taxonomy.frequencies else 0,
             observed=observed[record.id].count if record.id in observed else 0,
             category=taxonomy.title_of("categories", record.category),
-            stages=tuple(record.stages), data_domain=tuple(record.data_domain),
-            model_family=tuple(record.model_family), environment=tuple(record.environment),
-            customer_segment=tuple(record.customer_segment), status=record.status,
+            stages=", ".join(record.stages), data_domain=", ".join(record.data_domain),
+            model_family=", ".join(record.model_family),
+            environment=", ".join(record.environment),
+            customer_segment=", ".join(record.customer_segment), status=record.status,
             last_reviewed=record.last_reviewed.isoformat(), facets=tuple(facets),
             text=f"{record.id} {record.title} {record.summary}".lower(),
         ))
-    vocabularies = {"severity": "severities", "category": "categories", "stages": "stages",
-                    "causes": "causes", "data_domain": "data_domain",
-                    "model_family": "model_family", "environment": "environment",
-                    "customer_segment": "customer_segment"}
-    titles = {"severity": "Severity", "category": "Category", "stages": "Stage",
-              "causes": "Cause", "data_domain": "Data domain", "model_family": "Model family",
-              "environment": "Environment", "customer_segment": "Segment", "status": "Status"}
-    facet_views = []
-    for field in _FACET_FIELDS:
-        if field == "status":
-            order = ["draft", "active", "deprecated"]
-        else:
-            order = list(taxonomy.vocabulary(vocabularies[field]))
-        options = tuple(Option(v, taxonomy.title_of(vocabularies[field], v)
-                               if field in vocabularies else v, counts[field][v])
-                        for v in order if v in counts[field])
-        facet_views.append(Facet(field.replace("_", "-"), titles[field], options))
+    facet_views = [
+        Facet(field.replace("_", "-"), title, tuple(
+            Option(value, label, counts[field][value])
+            for value, label in facet_options(field, taxonomy) if value in counts[field]))
+        for field, title in FACETS]
     table = render_block("fragments/catalog.html", rows=rows, facets=facet_views,
-                         rel=_rel(CATALOG_URL))
+                         rel=rel_from(CATALOG_URL))
     intro = ("Every failure mode in the catalog. Filter by any facet, sort by a column "
              "heading, and share the address: it keeps the filter. Without JavaScript the "
              "whole table is shown.")
@@ -136,12 +148,14 @@ class MatrixItem:
     id: str
     title: str
     severity: str
+    dot_class: str
     url: str
 
 
 @dataclass(frozen=True)
 class MatrixCell:
     items: tuple[MatrixItem, ...]
+    css_class: str
 
 
 @dataclass(frozen=True)
@@ -152,12 +166,31 @@ class MatrixRow:
 
 
 @dataclass(frozen=True)
+class LegendKey:
+    label: str
+    dot_class: str
+
+
+@dataclass(frozen=True)
 class Matrix:
     stages: tuple[Link, ...]
     rows: tuple[MatrixRow, ...]
+    legend: tuple[LegendKey, ...]
 
 
-def matrix_page(entries: list[Entry], taxonomy: Taxonomy) -> str:
+def matrix_cell(items: list[MatrixItem]) -> MatrixCell:
+    css_class = "fmcat-matrix__cell" if items else "fmcat-matrix__cell fmcat-matrix__cell--empty"
+    return MatrixCell(tuple(items), css_class)
+
+
+def severity_legend(taxonomy: Taxonomy) -> tuple[LegendKey, ...]:
+    """The taxonomy's severities, most severe first."""
+    ranked = sorted(taxonomy.severities.items(), key=lambda item: -item[1].rank)
+    return tuple(LegendKey(name, dot_class(name)) for name, _ in ranked)
+
+
+def matrix(entries: list[Entry], taxonomy: Taxonomy) -> Matrix:
+    """Failure modes by category (rows) and stage (columns), in taxonomy order."""
     stages = list(taxonomy.stages)
     cells: dict[tuple[str, str], list[MatrixItem]] = {}
     totals: dict[str, int] = {}
@@ -165,20 +198,26 @@ def matrix_page(entries: list[Entry], taxonomy: Taxonomy) -> str:
         record = entry.record
         assert isinstance(record, FailureMode)
         totals[record.category] = totals.get(record.category, 0) + 1
-        item = MatrixItem(record.id, record.title, record.severity, entry.kind.url(record.id))
+        item = MatrixItem(record.id, record.title, record.severity, dot_class(record.severity),
+                          entry.kind.url(record.id))
         for stage in record.stages:
             cells.setdefault((record.category, stage), []).append(item)
-    category_dim, stage_dim = DIMENSIONS[0], DIMENSIONS[2]
-    view = Matrix(
+    category_dim, stage_dim = DIMENSION_BY_FIELD["category"], DIMENSION_BY_FIELD["stages"]
+    return Matrix(
         stages=tuple(Link(taxonomy.title_of("stages", s), stage_dim.value_url(s))
                      for s in stages),
         rows=tuple(
             MatrixRow(Link(taxonomy.title_of("categories", c), category_dim.value_url(c)),
                       totals.get(c, 0),
-                      tuple(MatrixCell(tuple(cells.get((c, s), []))) for s in stages))
+                      tuple(matrix_cell(cells.get((c, s), [])) for s in stages))
             for c in taxonomy.categories),
+        legend=severity_legend(taxonomy),
     )
-    table = render_block("fragments/matrix.html", matrix=view, rel=_rel(MATRIX_URL))
+
+
+def matrix_page(entries: list[Entry], taxonomy: Taxonomy) -> str:
+    table = render_block("fragments/matrix.html", matrix=matrix(entries, taxonomy),
+                         rel=rel_from(MATRIX_URL))
     intro = ("Failure modes by cause category (rows) and the lifecycle stage where they "
              "arise or are caught (columns). Each cell counts and lists its entries.")
     return page("Matrix", f"{intro}\n\n{table}", wide=True)
@@ -216,18 +255,18 @@ def browse_pages(catalog: Catalog, taxonomy: Taxonomy,
     groups = [_group(d, taxonomy, index[d.field], notes=False) for d in DIMENSIONS]
     intro = "Failure modes by each way they are classified. Counts exclude withdrawn entries."
     pages[f"{BROWSE_URL}index.md"] = page("Browse", intro + "\n" + render(
-        "fragments/browse.html", groups=groups, rel=_rel(BROWSE_URL)))
+        "fragments/browse.html", groups=groups, rel=rel_from(BROWSE_URL)))
     for dimension in DIMENSIONS:
         group = _group(dimension, taxonomy, index[dimension.field], notes=True)
         pages[f"{dimension.url()}index.md"] = page(dimension.title, render(
-            "fragments/browse.html", groups=[group], rel=_rel(dimension.url())))
+            "fragments/browse.html", groups=[group], rel=rel_from(dimension.url())))
         for value in taxonomy.vocabulary(dimension.vocabulary):
             url = dimension.value_url(value)
-            rows = [_listing_row(catalog.entries[i], taxonomy)
+            rows = [listing_row(catalog.entries[i], taxonomy)
                     for i in index[dimension.field].get(value, [])]
             term = taxonomy.vocabulary(dimension.vocabulary)[value]
             title = f"{dimension.title}: {taxonomy.title_of(dimension.vocabulary, value)}"
-            body = render_block("fragments/listing.html", rows=rows, rel=_rel(url),
+            body = render_block("fragments/listing.html", rows=rows, rel=rel_from(url),
                                 description=getattr(term, "description", ""))
             pages[f"{url}index.md"] = page(title, body)
     return pages
@@ -239,12 +278,47 @@ class ListingRow:
     title: str
     url: str
     severity: str
+    severity_class: str
     category: str
     summary: str
 
 
-def _listing_row(entry: Entry, taxonomy: Taxonomy) -> ListingRow:
+def listing_row(entry: Entry, taxonomy: Taxonomy) -> ListingRow:
     record = entry.record
     assert isinstance(record, FailureMode)
     return ListingRow(record.id, record.title, entry.kind.url(record.id), record.severity,
+                      severity_class(record.severity),
                       taxonomy.title_of("categories", record.category), record.summary)
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    link: Link
+    summary: str
+    facts: str
+    status: str
+
+
+def index_rows(kind: Kind, catalog: Catalog) -> list[IndexRow]:
+    """The listed records of a kind, with what the index shows at a glance."""
+    rows = []
+    for entry in catalog.of_kind(kind):
+        record = entry.record
+        if not record.is_listed:
+            continue
+        facts: tuple[str, ...] = ()
+        if isinstance(record, Playbook):
+            facts = (record.owner, duration_text(record.time_to_remediate))
+        elif isinstance(record, CaseStudy):
+            facts = (", ".join(record.failure_modes),)
+        rows.append(IndexRow(Link(f"{record.id}: {record.title}", kind.url(record.id)),
+                             record.summary, " · ".join(facts), record.status))
+    return rows
+
+
+def index_page(kind: Kind, catalog: Catalog) -> str:
+    """The index page of playbooks or case studies."""
+    table = render_block("fragments/index.html", rows=index_rows(kind, catalog),
+                         css_class=f"fmcat-index fmcat-index--{kind.name}",
+                         rel=rel_from(f"{kind.url_dir}/"))
+    return page(INDEX_TITLES[kind.name], table)

@@ -23,8 +23,8 @@ from fmcat.analysis.metrics import (
 from fmcat.core.urls import record_url, rel_from
 from fmcat.site import charts
 from fmcat.site.charts import MISSING as MISSING_VALUE
-from fmcat.site.listings import page
 from fmcat.site.render import render_block
+from fmcat.site.views import page
 
 TRENDS_URL = "trends/"
 METRICS_URL = "metrics/"
@@ -35,21 +35,29 @@ EXAMPLE_NOTE = ('!!! note "Example data"\n    The incident log shipped with this
 
 
 @dataclass(frozen=True)
-class Cell:
+class TableCell:
+    """One cell of a generated table: text, and a link if `url` is set."""
+
     text: str
     url: str = ""
 
 
 @dataclass(frozen=True)
-class Row:
-    cells: tuple[Cell, ...]
+class TableRow:
+    """One row; `state` (`met`, `missed`, `better`, `worse`) becomes its CSS class."""
+
+    cells: tuple[TableCell, ...]
     state: str = ""
+
+    @property
+    def css_class(self) -> str:
+        return f"fmcat-row--{self.state}" if self.state else ""
 
 
 @dataclass
 class Table:
     columns: Sequence[str]
-    rows: list[Row] = field(default_factory=list)
+    rows: list[TableRow] = field(default_factory=list)
     caption: str = ""
 
 
@@ -71,7 +79,8 @@ def figure(anchor: str, data: charts.ChartData, *, kind: str = "bar",
                         table=charts.data_table(data), anchor=f"{anchor}-figure")
 
 
-def _table(table: Table, page_url: str) -> str:
+def render_table(table: Table, page_url: str) -> str:
+    """A generated table, its links relative to `page_url`."""
     return render_block("fragments/table.html", columns=table.columns, rows=table.rows,
                         caption=table.caption, rel=rel_from(page_url))
 
@@ -97,20 +106,21 @@ def trends_page(report: MetricsReport) -> str:
         report.occurrences_by_category, "Incidents"), stacked=True))
     frequent = Table(["Failure mode", "Incidents"], caption="Most frequent failure modes")
     for mode in report.most_frequent:
-        frequent.rows.append(Row((Cell(f"{mode.failure_mode}: {mode.title}",
-                                       record_url(mode.failure_mode)), Cell(str(mode.count)))))
+        frequent.rows.append(TableRow((
+            TableCell(f"{mode.failure_mode}: {mode.title}", record_url(mode.failure_mode)),
+            TableCell(str(mode.count)))))
     recurrent = Table(["Failure mode", "Incidents", "Recurrences", "Teams"],
                       caption="Most recurrent failure modes")
     for item in report.most_recurrent:
-        recurrent.rows.append(Row((Cell(f"{item.failure_mode}: {item.title}",
-                                        record_url(item.failure_mode)),
-                                   Cell(str(item.occurrences)), Cell(str(item.recurrences)),
-                                   Cell(", ".join(item.teams)))))
+        recurrent.rows.append(TableRow((
+            TableCell(f"{item.failure_mode}: {item.title}", record_url(item.failure_mode)),
+            TableCell(str(item.occurrences)), TableCell(str(item.recurrences)),
+            TableCell(", ".join(item.teams)))))
     parts.append("## Most frequent and most recurrent {#frequent}\n")
-    parts.append(_table(frequent, url))
+    parts.append(render_table(frequent, url))
     parts.append(f"\nA **recurrence** is the same failure mode detected again in the same team "
                  f"within {RECURRENCE_WINDOW_DAYS} days of its previous detection.\n")
-    parts.append(_table(recurrent, url))
+    parts.append(render_table(recurrent, url))
     for trend, anchor in ((report.time_to_detect, "time-to-detect"),
                           (report.time_to_mitigate, "time-to-mitigate")):
         parts.append(f"\n## {trend.label} {{#{anchor}}}\n\nMedian and 90th percentile "
@@ -135,25 +145,26 @@ def trends_page(report: MetricsReport) -> str:
     shares = Table(["Failure mode", "After a data change", "Incidents", "Share"],
                    caption="Share of incidents preceded by a data change, by failure mode")
     for share in changes.by_failure_mode:
-        shares.rows.append(Row((Cell(f"{share.key}: {share.label}", record_url(share.key)),
-                                Cell(str(share.count)), Cell(str(share.total)),
-                                Cell(_share(share.share)))))
-    parts.append(_table(shares, url))
+        shares.rows.append(TableRow((
+            TableCell(f"{share.key}: {share.label}", record_url(share.key)),
+            TableCell(str(share.count)), TableCell(str(share.total)),
+            TableCell(_share(share.share)))))
+    parts.append(render_table(shares, url))
     effects = Table(["Playbook", "Adopted", "Median before", "Median after", "Change"],
                     caption="Time to mitigate before and after a playbook was first used")
     for effect in report.adoption_effects:
         change = MISSING_VALUE if effect.change_hours is None else f"{effect.change_hours:+.1f} h"
         state = "" if effect.change_hours is None else (
             "better" if effect.change_hours < 0 else "worse")
-        effects.rows.append(Row((Cell(f"{effect.playbook}: {effect.title}",
+        effects.rows.append(TableRow((TableCell(f"{effect.playbook}: {effect.title}",
                                       record_url(effect.playbook)),
-                                 Cell(f"{effect.adopted_on} ({effect.adopted_by})"),
-                                 Cell(_hours(effect.before.median)),
-                                 Cell(_hours(effect.after.median)), Cell(change)), state))
+                                 TableCell(f"{effect.adopted_on} ({effect.adopted_by})"),
+                                 TableCell(_hours(effect.before.median)),
+                                 TableCell(_hours(effect.after.median)), TableCell(change)), state))
     parts.append("\n## Before and after a playbook {#adoption-effects}\n\nAdoption is the "
                  "first incident that used the playbook; the comparison covers incidents of "
                  "the failure modes the playbook mitigates.\n")
-    parts.append(_table(effects, url))
+    parts.append(render_table(effects, url))
     return page("Trends", "\n".join(parts), wide=True)
 
 
@@ -165,14 +176,14 @@ def metrics_page(report: MetricsReport) -> str:
     for result in report.targets:
         fmt = _hours if result.unit == "h" else _share
         status = "no data" if result.met is None else ("met" if result.met else "not met")
-        targets.rows.append(Row((
-            Cell(result.label), Cell(fmt(result.value)), Cell(result.over),
-            Cell(f"{'≤' if result.bound == 'at_most' else '≥'} {fmt(result.target)}"),
-            Cell(MISSING_VALUE if result.gap is None else (
+        targets.rows.append(TableRow((
+            TableCell(result.label), TableCell(fmt(result.value)), TableCell(result.over),
+            TableCell(f"{'≤' if result.bound == 'at_most' else '≥'} {fmt(result.target)}"),
+            TableCell(MISSING_VALUE if result.gap is None else (
                 f"{result.gap:+.1f} h" if result.unit == "h" else f"{result.gap:+.0%}")),
-            Cell(status)), "" if result.met is None else ("met" if result.met else "missed")))
+            TableCell(status)), "" if result.met is None else ("met" if result.met else "missed")))
     parts.append("## Against targets {#targets}\n")
-    parts.append(_table(targets, url) if targets.rows else
+    parts.append(render_table(targets, url) if targets.rows else
                  "<p class=\"fmcat-empty\">No targets: add a metrics.yml.</p>")
     adoption = report.adoption
     parts.append("\n## Adoption {#adoption}\n\nTeams and projects whose incidents cite "
@@ -184,18 +195,18 @@ def metrics_page(report: MetricsReport) -> str:
                        "catalog for the first time")
     for quarter, teams in zip(adoption.quarters, adoption.new_teams, strict=True):
         if teams:
-            onboarding.rows.append(Row((Cell(quarter), Cell(", ".join(teams)))))
-    parts.append(_table(onboarding, url))
+            onboarding.rows.append(TableRow((TableCell(quarter), TableCell(", ".join(teams)))))
+    parts.append(render_table(onboarding, url))
     usage = Table(["Playbook", "Incidents that used it",
                    "Median time to mitigate (all incidents that used it)", "p90"],
                   caption="Time to implement mitigations, per playbook, over the whole log")
     for item in report.playbook_usage:
-        usage.rows.append(Row((Cell(f"{item.playbook}: {item.title}",
-                                    record_url(item.playbook)), Cell(str(item.uses)),
-                               Cell(_hours(item.time_to_mitigate.median)),
-                               Cell(_hours(item.time_to_mitigate.p90)))))
+        usage.rows.append(TableRow((TableCell(f"{item.playbook}: {item.title}",
+                                    record_url(item.playbook)), TableCell(str(item.uses)),
+                               TableCell(_hours(item.time_to_mitigate.median)),
+                               TableCell(_hours(item.time_to_mitigate.p90)))))
     parts.append("\n## Time to implement mitigations {#playbooks}\n")
-    parts.append(_table(usage, url))
+    parts.append(render_table(usage, url))
     parts.append("\n## Recurring failure modes {#recurrences}\n")
     parts.append(figure("recurrences", _quarterly(
         "Recurrences per quarter",
@@ -204,11 +215,12 @@ def metrics_page(report: MetricsReport) -> str:
     releases = Table(["Release", "First seen", "Incidents", "High or critical", "Share"],
                      caption="Severity across releases")
     for release in report.severity_by_release:
-        releases.rows.append(Row((Cell(release.release), Cell(str(release.first_detected)),
-                                  Cell(str(release.incidents)), Cell(str(release.severe)),
-                                  Cell(_share(release.share)))))
+        releases.rows.append(TableRow((
+            TableCell(release.release), TableCell(str(release.first_detected)),
+            TableCell(str(release.incidents)), TableCell(str(release.severe)),
+            TableCell(_share(release.share)))))
     parts.append("\n## Severity across releases {#releases}\n")
-    parts.append(_table(releases, url))
+    parts.append(render_table(releases, url))
     freshness, completeness = report.review_freshness, report.completeness
     parts.append("\n## Review freshness and completeness {#freshness}\n\n"
                  f"{freshness.on_time} of {freshness.active} active records are reviewed on "

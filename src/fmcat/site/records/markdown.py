@@ -1,0 +1,90 @@
+"""The Markdown MkDocs renders for a record page."""
+
+from __future__ import annotations
+
+import html
+import json
+
+from fmcat.core import body
+from fmcat.core.catalog import Catalog, Entry
+from fmcat.core.model import CaseStudy, FailureMode, Playbook
+from fmcat.core.taxonomy import Taxonomy
+from fmcat.core.urls import rel_from
+from fmcat.site.derived import Derived
+from fmcat.site.records.backlinks import case_study_links, failure_mode_links, playbook_links
+from fmcat.site.records.sections import (
+    case_study_view,
+    detector_rows,
+    history_view,
+    mitigation_rows,
+    playbook_view,
+)
+from fmcat.site.render import Slots, render, render_block
+
+
+def record_markdown(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
+                    derived: Derived, slots: Slots) -> str:
+    """The Markdown MkDocs renders for a record: fixed anchors, resolved links,
+    generated sections, and front matter that we write ourselves."""
+    record = entry.record
+    src_uri = entry.kind.src_uri(record.id)
+    page_url = entry.kind.url(record.id)
+
+    def resolve(record_id: str, anchor: str) -> str | None:
+        target = catalog.resolve(record_id)
+        if target is None:
+            return None
+        return body.relative_md_path(src_uri, target.kind.src_uri(target.id), anchor)
+
+    anchors = {s.title.lower(): s.anchor for s in entry.kind.sections}
+    text = body.rewrite_for_site(entry.doc.body, anchors, resolve)
+    inserts: dict[str, str] = {}
+    tail: list[str] = []
+    rel = rel_from(page_url)
+    if isinstance(record, FailureMode):
+        inserts["detection"] = render_block(
+            "fragments/detectors.html", detectors=detector_rows(record, taxonomy))
+        inserts["mitigation"] = render_block(
+            "fragments/mitigations.html", rows=mitigation_rows(record, catalog), rel=rel)
+        tail.append(render("fragments/links.html", groups=failure_mode_links(
+            entry, catalog, derived), rel=rel))
+    elif isinstance(record, Playbook):
+        inserts["when-to-use"] = render("fragments/playbook.html",
+                                        playbook=playbook_view(record))
+        tail.append(render("fragments/links.html", groups=playbook_links(entry, catalog),
+                           rel=rel))
+    elif isinstance(record, CaseStudy):
+        tail.append(render("fragments/case-study.html", case=case_study_view(record)))
+        tail.append(render("fragments/links.html", groups=case_study_links(record, catalog),
+                           rel=rel))
+    tail.append(render("fragments/history.html", history=history_view(record)))
+    # Only the generated parts are held out of Markdown; the contributed body
+    # goes through Markdown and then the sanitiser.
+    inserts = {anchor: slots.hold(block) for anchor, block in inserts.items()}
+    tail = [slots.hold(block) for block in tail]
+    text = insert_at_section_ends(text, inserts)
+    meta: dict[str, object] = {"title": html.escape(f"{record.id}: {record.title}")}
+    parts = ["---", json.dumps(meta, ensure_ascii=False), "---", "", text.strip(), ""]
+    parts.extend(block + "\n" for block in tail if block)
+    return "\n".join(parts)
+
+
+def insert_at_section_ends(markdown: str, inserts: dict[str, str]) -> str:
+    """Place generated blocks at the end of the sections with these anchors."""
+    if not inserts:
+        return markdown
+    out: list[str] = []
+    pending: str | None = None
+    code = body.code_lines(markdown)  # the renderer's fences, not a guess at them
+    for index, line in enumerate(markdown.split("\n")):
+        if index not in code and line.startswith("## "):
+            if pending:
+                out.extend(["", pending, ""])
+                pending = None
+            for anchor, block in inserts.items():
+                if line.endswith(f"{{#{anchor}}}"):
+                    pending = block
+        out.append(line)
+    if pending:
+        out.extend(["", pending, ""])
+    return "\n".join(out)

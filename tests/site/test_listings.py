@@ -1,0 +1,81 @@
+"""Listing views (catalog table, matrix, browse pages, index pages) without a build."""
+
+from __future__ import annotations
+
+from fmcat.analysis.discovery import DIMENSIONS, listed
+from fmcat.core.model import CASE_STUDY, PLAYBOOK, FailureMode
+from fmcat.site import listings
+from tests.site.catalogs import fixture_catalog, fixture_derived, fixture_taxonomy
+
+
+def test_severity_legend_comes_from_the_taxonomy_most_severe_first() -> None:
+    taxonomy = fixture_taxonomy()
+    legend = listings.severity_legend(taxonomy)
+    assert [key.label for key in legend] == sorted(
+        taxonomy.severities, key=lambda name: -taxonomy.severities[name].rank)
+    assert legend[0].dot_class == f"fmcat-dot fmcat-dot--{legend[0].label}"
+    trimmed = taxonomy.model_copy(update={"severities": {
+        name: term for name, term in taxonomy.severities.items() if name != "critical"}})
+    assert "critical" not in [key.label for key in listings.severity_legend(trimmed)]
+
+
+def test_matrix_places_each_mode_once_per_stage_and_marks_empty_cells() -> None:
+    catalog, taxonomy = fixture_catalog(), fixture_taxonomy()
+    matrix = listings.matrix(listed(catalog), taxonomy)
+    assert len(matrix.stages) == len(taxonomy.stages)
+    assert len(matrix.rows) == len(taxonomy.categories)
+    stage_index = list(taxonomy.stages).index("serving")
+    [row] = [r for r in matrix.rows if r.category.url == "browse/category/distribution-shift/"]
+    assert row.total == 2  # FM-0003 is withdrawn: not listed
+    cell = row.cells[stage_index]
+    assert [item.id for item in cell.items] == ["FM-0001"]
+    assert cell.css_class == "fmcat-matrix__cell"
+    assert cell.items[0].dot_class == "fmcat-dot fmcat-dot--high"
+    assert matrix.rows[0].cells[0].css_class.endswith("fmcat-matrix__cell--empty")
+
+
+def test_facets_take_vocabularies_from_the_dimensions() -> None:
+    record = fixture_catalog().entries["FM-0001"].record
+    assert isinstance(record, FailureMode)
+    assert listings.facet_values(record, "stages") == ["serving", "monitoring"]
+    assert listings.facet_values(record, "severity") == ["high"]
+    taxonomy = fixture_taxonomy()
+    for dimension in DIMENSIONS:
+        values = [v for v, _ in listings.facet_options(dimension.field, taxonomy)]
+        assert values == list(taxonomy.vocabulary(dimension.vocabulary))
+    assert [v for v, _ in listings.facet_options("status", taxonomy)][:3] == [
+        "draft", "active", "deprecated"]
+
+
+def test_catalog_page_lists_listed_modes_with_facet_counts() -> None:
+    catalog = fixture_catalog()
+    text = listings.catalog_page(listed(catalog), fixture_taxonomy(),
+                                 fixture_derived().observed)
+    assert text.startswith('---\n{"title": "Catalog", "hide": ["navigation", "toc"]}\n---')
+    assert 'data-id="FM-0001"' in text
+    assert 'data-id="FM-0003"' not in text
+    assert '<option value="active">active (2)</option>' in text
+    assert '<span class="fmcat-severity fmcat-severity--high">high</span>' in text
+
+
+def test_listing_row_and_browse_pages() -> None:
+    catalog, taxonomy = fixture_catalog(), fixture_taxonomy()
+    row = listings.listing_row(catalog.entries["FM-0002"], taxonomy)
+    assert row.severity_class == "fmcat-severity fmcat-severity--medium"
+    pages = listings.browse_pages(catalog, taxonomy, fixture_derived().tags)
+    assert "browse/index.md" in pages
+    serving = pages["browse/stage/serving/index.md"]
+    assert '<a href="../../../failure-modes/FM-0001/">FM-0001: ' in serving
+
+
+def test_index_rows_leave_out_withdrawn_records_and_join_facts() -> None:
+    catalog = fixture_catalog()
+    rows = listings.index_rows(PLAYBOOK, catalog)
+    assert [r.link.url for r in rows] == ["playbooks/MP-0009/", "playbooks/MP-0011/",
+                                          "playbooks/MP-0013/"]
+    assert rows[0].facts == "@fmcat/sre · 1 hour"
+    [case] = listings.index_rows(CASE_STUDY, catalog)
+    assert case.facts == "FM-0001"
+    page = listings.index_page(PLAYBOOK, catalog)
+    assert '<table class="fmcat-index fmcat-index--playbook">' in page
+    assert page.startswith('---\n{"title": "Mitigation playbooks"}\n---\n\n# Mitigation')

@@ -1,0 +1,172 @@
+"""Record page views, from the fixture catalog without a build."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from fmcat.analysis.discovery import NEVER_OBSERVED, Observed
+from fmcat.analysis.metrics import PlaybookUsage
+from fmcat.core.model import CaseStudy, FailureMode, Playbook
+from fmcat.core.urls import Link
+from fmcat.site import records
+from fmcat.site.render import Slots
+from tests.site.catalogs import fixture_catalog, fixture_derived, fixture_taxonomy
+
+
+def view(record_id: str) -> records.RecordView:
+    catalog = fixture_catalog()
+    return records.record_view(catalog.entries[record_id], catalog, fixture_taxonomy(),
+                               fixture_derived())
+
+
+def test_failure_mode_card_has_classes_urls_and_log_facts_decided() -> None:
+    card = view("FM-0001")
+    assert card.banner is None
+    assert card.url == "failure-modes/FM-0001/"
+    assert card.permalink == "FM-0001/"
+    assert card.runbook_permalink == "FM-0001/#detection"
+    assert card.severity_class == "fmcat-severity fmcat-severity--high"
+    assert card.index == Link("Catalog", "failure-modes/")
+    assert card.observed_text == "1 incident, last 2026-03-11, 1 team"
+    assert card.drill == "drills/FM-0001.txt"
+    assert not card.noindex
+    assert card.chips[2] == records.ChipGroup("Lifecycle stage", (
+        Link("Serving", "browse/stage/serving/"), Link("Monitoring", "browse/stage/monitoring/")))
+
+
+def test_withdrawn_card_warns_names_its_successor_and_leaves_search_and_drills() -> None:
+    card = view("FM-0003")
+    assert card.banner == records.StatusBanner("danger", "Failure mode is withdrawn", "")
+    assert card.successor == Link("FM-0002: Prior shift changes base rates",
+                                  "failure-modes/FM-0002/")
+    assert card.noindex
+    assert card.drill == ""
+
+
+def test_playbook_card_has_no_failure_mode_rows() -> None:
+    card = view("MP-0009")
+    assert (card.severity, card.severity_class, card.runbook_permalink) == ("", "", "")
+    assert card.usage == ("used in 1 incident, median time to mitigate 5.8 h over the whole "
+                          "log (n = 1)")
+    assert card.index == Link("Mitigation playbooks", "playbooks/")
+    assert card.chips == (records.ChipGroup("Kinds", (Link("respond", ""),
+                                                      Link("recover", ""))),)
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    ("active", None),
+    ("draft", records.StatusBanner("warning", "Failure mode is draft",
+                                   "This entry is a draft: it has not been reviewed yet.")),
+    ("deprecated", records.StatusBanner("warning", "Failure mode is deprecated", "")),
+    ("withdrawn", records.StatusBanner("danger", "Failure mode is withdrawn", "")),
+])
+def test_status_banner(status: str, expected: records.StatusBanner | None) -> None:
+    record = fixture_catalog().entries["FM-0001"].record.model_copy(update={"status": status})
+    assert records.status_banner(record, "Failure mode") == expected
+
+
+def test_observed_and_usage_text() -> None:
+    assert records.observed_text(NEVER_OBSERVED) == "none recorded"
+    assert records.observed_text(Observed(2, date(2026, 1, 5), ("a", "b", "c"))) == \
+        "2 incidents, last 2026-01-05, 3 teams"
+    assert records.usage_text(None) == "not used in the incident log"
+    unused = fixture_derived().usage["MP-0009"]
+    assert records.usage_text(PlaybookUsage(unused.playbook, unused.title, 0,
+                                            unused.time_to_mitigate)) == \
+        "not used in the incident log"
+
+
+def test_search_terms_are_unique_and_start_with_the_id() -> None:
+    record = fixture_catalog().entries["FM-0001"].record
+    terms = records.search_terms(record)
+    assert terms[0] == "FM-0001"
+    assert len(terms) == len(set(terms))
+    assert {"distribution-shift", "serving", "psi"} <= set(terms)
+
+
+def test_detector_rows_format_the_condition_and_window() -> None:
+    record = fixture_catalog().entries["FM-0001"].record
+    assert isinstance(record, FailureMode)
+    [row] = records.detector_rows(record, fixture_taxonomy())
+    assert (row.signal_title, row.condition, row.window) == (
+        "Population stability index", ">= 0.25", "1 day")
+    assert row.severity_class == "fmcat-severity fmcat-severity--high"
+
+
+def test_mitigation_rows_resolve_their_playbooks() -> None:
+    record = fixture_catalog().entries["FM-0001"].record
+    assert isinstance(record, FailureMode)
+    rows = records.mitigation_rows(record, fixture_catalog())
+    assert [r.playbook.url for r in rows] == ["playbooks/MP-0013/", "playbooks/MP-0009/"]
+    assert rows[1].playbook.label.startswith("MP-0009: ")
+    assert (rows[1].owner, rows[1].time_to_remediate) == ("@fmcat/sre", "1 hour")
+
+
+def test_playbook_view_formats_durations() -> None:
+    record = fixture_catalog().entries["MP-0009"].record
+    assert isinstance(record, Playbook)
+    playbook = records.playbook_view(record)
+    assert (playbook.time_to_remediate, playbook.escalate_after) == ("1 hour", "4 hours")
+    assert playbook.controls == (records.ControlRow(
+        "dashboard", "Overview", "https://grafana.example.com/d/overview"),)
+
+
+def test_case_study_view_lists_origin_first_and_prints_numbers_as_g() -> None:
+    record = fixture_catalog().entries["CS-0001"].record
+    assert isinstance(record, CaseStudy)
+    case = records.case_study_view(record)
+    assert [c.label for c in case.contexts] == ["Origin", "Reused in"]
+    assert case.metrics[0].before == "21"
+    case = records.case_study_view(record.model_copy(update={"metrics": [
+        record.metrics[0].model_copy(update={"before": 0.25, "after": 1e-7})]}))
+    assert (case.metrics[0].before, case.metrics[0].after) == ("0.25", "1e-07")
+
+
+def test_history_view_is_newest_first_with_dates_as_text() -> None:
+    record = fixture_catalog().entries["FM-0001"].record
+    history = records.history_view(record)
+    assert (history.created, history.last_changed) == ("2025-02-03", "2026-10-12")
+    assert history.revisions[0] == records.Dated("2026-10-12",
+                                                 "Added the prediction-mean detector.")
+    bare = records.history_view(record.model_copy(update={"revisions": []}))
+    assert (bare.last_changed, bare.revisions) == ("2025-02-03", ())
+
+
+def test_backlinks_of_a_failure_mode() -> None:
+    catalog = fixture_catalog()
+    groups = records.failure_mode_links(catalog.entries["FM-0001"], catalog, fixture_derived())
+    by_anchor = {g.anchor: g for g in groups}
+    assert [link.url for link in by_anchor["related"].links] == ["failure-modes/FM-0002/"]
+    assert by_anchor["similar"].links == ()
+    [incident] = by_anchor["incidents"].links
+    assert (incident.url, incident.note) == ("", "2026-03-11, credit-risk, high")
+
+
+def test_entry_links_leave_out_unknown_ids() -> None:
+    assert records.entry_links(["FM-0002", "FM-9999"], fixture_catalog()) == (
+        Link("FM-0002: Prior shift changes base rates", "failure-modes/FM-0002/"),)
+
+
+def test_generated_blocks_go_to_the_end_of_their_section_not_into_code() -> None:
+    markdown = ("## Detection {#detection}\n\ntext\n\n```\n## not a heading\n```\n"
+                "## Next {#next}\nmore")
+    out = records.insert_at_section_ends(markdown, {"detection": "BLOCK"})
+    assert out.index("## not a heading") < out.index("BLOCK") < out.index("## Next")
+    assert records.insert_at_section_ends("## Last {#detection}\nx", {"detection": "B"}) \
+        .endswith("x\n\nB\n")
+
+
+def test_record_markdown_holds_generated_html_and_keeps_the_body() -> None:
+    catalog = fixture_catalog()
+    slots = Slots()
+    text = records.record_markdown(catalog.entries["FM-0001"], catalog, fixture_taxonomy(),
+                                   fixture_derived(), slots)
+    assert text.startswith('---\n{"title": "FM-0001: Covariate shift in input features"}\n---')
+    assert "## Detection {#detection}" in text
+    held = "\n".join(slots.blocks.values())
+    assert 'class="fmcat-severity fmcat-severity--high"' in held
+    assert "Added the prediction-mean detector." in held
+    assert "## History {#history}" in text
+    assert "<table" not in text  # generated HTML is held out of Markdown

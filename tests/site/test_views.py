@@ -1,0 +1,16 @@
+"""Helpers shared by the page views."""
+
+from __future__ import annotations
+
+from fmcat.site.views import dot_class, page, severity_class
+
+
+def test_page_writes_front_matter_and_an_optional_heading() -> None:
+    assert page("T", "body") == '---\n{"title": "T"}\n---\n\n# T\n\nbody\n'
+    assert page("T", "body", heading=False, wide=True) == (
+        '---\n{"title": "T", "hide": ["navigation", "toc"]}\n---\n\nbody\n')
+
+
+def test_severity_classes() -> None:
+    assert severity_class("low") == "fmcat-severity fmcat-severity--low"
+    assert dot_class("critical") == "fmcat-dot fmcat-dot--critical"
