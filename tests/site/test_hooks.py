@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from tests.conftest import REPO, build_site, copy_repo, site_config_text
 
 _opened: list[str] | None = None  # set while a build is being traced
@@ -36,6 +38,7 @@ def _load_hooks() -> ModuleType:
 _NOT_CATALOG_INPUT = ("mkdocs.yml", "docs", "site", "hooks", "overrides")
 
 
+@pytest.mark.slow
 def test_serve_watches_every_catalog_file_the_build_reads(tmp_path: Path) -> None:
     global _opened  # noqa: PLW0603 - the audit hook's switch
     root = copy_repo(tmp_path / "repo").resolve()
