@@ -69,9 +69,10 @@ BUILD_FIXTURES = frozenset({"built_fixture", "built_repo"})
 
 class _Building:
     """Whether the running test may build: only one marked `slow` may, so
-    `make test-fast` (-m "not slow") never builds a site."""
+    `make test-fast` (-m "not slow") never builds a site. Outside pytest
+    (scripts that import build_site) it may."""
 
-    allowed = False
+    allowed = True
 
 
 def build_site(root: Path, *, strict: bool = False) -> Path:
@@ -208,6 +209,7 @@ def pytest_configure(config: pytest.Config) -> None:
     one. Pinning here, at start-up, covers every build in the run.
     """
     os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    _Building.allowed = False  # until a test marked slow starts
     _check_future_run()
 
 
