@@ -1,11 +1,12 @@
 # The README's commands. `make serve` sets up and serves the site; `make test`
-# runs every test. Both create the virtual environment on first use.
+# runs every test; `make test-fast` is the edit loop (no site builds, no
+# browser). All create the virtual environment on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve site validate test test-future lint bench audit clean
+.PHONY: setup serve site validate lint test test-fast test-future bench audit clean
 
 $(BIN)/fmcat: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +27,18 @@ site: setup  ## build the site into site/ (strict: warnings fail)
 validate: setup
 	$(BIN)/fmcat validate --strict
 
-test: setup  ## every test: lint, types, CODEOWNERS, unit, CLI, site builds, browser
+# lint-imports checks the layer contracts in pyproject.toml ([tool.importlinter]).
+lint: setup  ## ruff, mypy --strict, the import layers
 	$(BIN)/ruff check src tests hooks benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+
+test: lint  ## every test: lint, types, layers, CODEOWNERS, unit, CLI, site builds, browser
 	$(BIN)/fmcat codeowners --check
 	$(BIN)/pytest
+
+test-fast: lint  ## the edit loop: lint, types, layers, and every test that builds no site
+	$(BIN)/pytest -q -m "not slow and not browser"
 
 # A test that reads the real clock instead of fmcat.clock (pinned by the
 # suite) passes today and fails months later. This runs every test at a
@@ -55,4 +63,4 @@ audit: setup  ## known vulnerabilities in the installed packages (needs pypi.org
 	$(BIN)/pip-audit --strict --skip-editable
 
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -1,4 +1,5 @@
-"""Shared fixtures: a copy of the fixture catalog and real MkDocs builds of it."""
+"""Shared fixtures: copies of the fixture and repository catalogs, and real MkDocs
+builds of them, each built once per session for the tests that only read it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import pytest
@@ -60,9 +62,24 @@ def catalog_dir(tmp_path: Path) -> Path:
 
 Site = Callable[[str], BeautifulSoup]
 
+# Session fixtures that build a site: a test using one, even through another
+# fixture, is marked `slow` (pytest_collection_modifyitems below).
+BUILD_FIXTURES = frozenset({"built_fixture", "built_repo"})
+
+
+class _Building:
+    """Whether the running test may build: only one marked `slow` may, so
+    `make test-fast` (-m "not slow") never builds a site. Outside pytest
+    (scripts that import build_site) it may."""
+
+    allowed = True
+
 
 def build_site(root: Path, *, strict: bool = False) -> Path:
     """Run a real MkDocs build of a catalog folder and return the site dir."""
+    if not _Building.allowed:
+        raise RuntimeError("build_site in a test not marked slow: add @pytest.mark.slow "
+                           "(make test-fast runs no site builds)")
     site = root / "site"
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=strict)
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
@@ -125,6 +142,61 @@ def built_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(dest, strict=True)
 
 
+class _Collect(logging.Handler):
+    """The warnings logged during a build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class RepoBuild(NamedTuple):
+    site: Path
+    warnings: list[str]
+
+
+@pytest.fixture(scope="session")
+def repo_build(tmp_path_factory: pytest.TempPathFactory) -> RepoBuild:
+    """The repository's catalog built once per session, with its own mkdocs.yml:
+    the site and the warnings logged. Read-only: a test that changes the
+    catalog, the config or the date builds its own copy (`copy_repo`)."""
+    root = copy_repo(tmp_path_factory.mktemp("repo") / "repo")
+    collect = _Collect()
+    logging.getLogger("mkdocs").addHandler(collect)
+    try:
+        site = build_site(root)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(collect)
+    return RepoBuild(site, collect.messages)
+
+
+@pytest.fixture(scope="session")
+def built_repo(repo_build: RepoBuild) -> Path:
+    """The site of the repository's catalog, shared by read-only tests."""
+    return repo_build.site
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `slow` every test that uses a shared build, before `-m` selects."""
+    for item in items:
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Before any fixture: session fixtures build during the first test using them.
+    _Building.allowed = item.get_closest_marker("slow") is not None
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    _Building.allowed = False
+
+
 FIXED_EPOCH = "1795564800"  # 2026-11-25 00:00 UTC
 
 
@@ -137,6 +209,7 @@ def pytest_configure(config: pytest.Config) -> None:
     one. Pinning here, at start-up, covers every build in the run.
     """
     os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    _Building.allowed = False  # until a test marked slow starts
     _check_future_run()
 
 

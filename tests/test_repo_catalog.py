@@ -7,7 +7,6 @@ defect of the data (see test_dates.py).
 
 from __future__ import annotations
 
-import logging
 from functools import cache
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 from fmcat.core.catalog import Catalog
 from fmcat.core.load import load_catalog
 from fmcat.core.model import INCIDENTS_FOLDER, KINDS
-from tests.conftest import REPO, broken_links, build_site, copy_repo, read_page
+from tests.conftest import REPO, RepoBuild, broken_links, read_page
 
 DATA_FILES = sorted(
     p.relative_to(REPO).as_posix()
@@ -48,26 +47,10 @@ def test_taxonomy_loads() -> None:
     assert repo_catalog().taxonomy is not None
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@pytest.fixture(scope="module")
-def repo_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """The repository's catalog built once: the site and the warnings logged."""
-    root = copy_repo(tmp_path_factory.mktemp("repo") / "repo")
-    collect = _Collect()
-    logging.getLogger("mkdocs").addHandler(collect)
-    try:
-        site = build_site(root)
-    finally:
-        logging.getLogger("mkdocs").removeHandler(collect)
-    return site, collect.messages
+@pytest.fixture
+def repo_site(repo_build: RepoBuild) -> tuple[Path, list[str]]:
+    """The repository's catalog built once per session: the site and the warnings logged."""
+    return repo_build
 
 
 @pytest.mark.slow

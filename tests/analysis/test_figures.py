@@ -20,7 +20,7 @@ from fmcat.analysis import metrics
 from fmcat.core import targets as targets_file
 from fmcat.core.load import load_catalog, load_checked
 from fmcat.exports.drill import drill_script
-from tests.conftest import REPO, build_site, copy_repo, read_page, site_config_text
+from tests.conftest import REPO, build_site, read_page
 
 TODAY = date(2026, 11, 25)  # the suite's pinned build date
 
@@ -60,6 +60,7 @@ def _sentence(page: BeautifulSoup, pattern: str) -> str:
     return match.group(0)
 
 
+@pytest.mark.slow
 def test_quality_and_metrics_pages_show_the_one_median_completeness(catalog_dir: Path) -> None:
     site = build_site(_uneven_completeness(catalog_dir))
     summary = metrics.completeness_summary(load_checked(catalog_dir))
@@ -74,11 +75,10 @@ def test_quality_and_metrics_pages_show_the_one_median_completeness(catalog_dir:
 # --- time to mitigate, on the repository's catalog ----------------------------------
 
 
-@pytest.fixture(scope="module")
-def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_repo(tmp_path_factory.mktemp("figures") / "repo")
-    (root / "mkdocs.yml").write_text(site_config_text(root), encoding="utf-8")
-    return build_site(root)
+@pytest.fixture
+def repo_site(built_repo: Path) -> Path:
+    """The repository's catalog, built once per session."""
+    return built_repo
 
 
 @pytest.fixture(scope="module")

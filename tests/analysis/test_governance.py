@@ -194,6 +194,7 @@ def test_governance_pages_are_built(built_fixture: Path) -> None:
     assert "Nothing is due" in review.get_text()
 
 
+@pytest.mark.slow
 def test_draft_and_deprecated_pages_show_their_status(root: Path) -> None:
     _edit(root, FM2, "status: active", "status: draft")
     _edit(root, FM1, "status: active",
@@ -212,6 +213,7 @@ def test_draft_and_deprecated_pages_show_their_status(root: Path) -> None:
     assert rows == ["FM-0001", "FM-0002"]  # deprecated and draft stay listed
 
 
+@pytest.mark.slow
 def test_edit_links_open_the_source_file(catalog_dir: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FMCAT_REPO_URL", "https://git.example.com/org/catalog")

@@ -300,6 +300,7 @@ def test_validate_fails_on_an_unreadable_folder(
     assert captured.err.startswith("FAILED:")
 
 
+@pytest.mark.slow
 def test_the_build_fails_on_what_the_loader_does_not_take(
         catalog_dir: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:

@@ -15,15 +15,15 @@ import pytest
 
 from fmcat.core.load import load_catalog
 from fmcat.core.model import FailureMode
-from tests.conftest import REPO, build_site, copy_repo, serve_site
+from tests.conftest import REPO, serve_site
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = copy_repo(tmp_path_factory.mktemp("browser") / "repo")
-    server, url = serve_site(build_site(root))
+def site_url(built_repo: Path) -> Iterator[str]:
+    """The repository's catalog (the session's build), served."""
+    server, url = serve_site(built_repo)
     yield url
     server.shutdown()
     server.server_close()

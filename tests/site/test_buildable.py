@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +23,8 @@ from hypothesis import strategies as st
 from fmcat.core.findings import Severity
 from fmcat.core.load import load_checked
 from tests.conftest import FIXTURE, REPO, build_site, site_config_text
+
+pytestmark = pytest.mark.slow  # the last test counts the builds of the first
 
 FM1 = "entries/FM-0001-covariate-shift.md"
 FM2 = "entries/FM-0002-prior-shift.md"

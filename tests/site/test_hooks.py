@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 from fmcat.site import watched_paths
 from tests.conftest import build_site, copy_repo, site_config_text
 
@@ -25,6 +27,7 @@ sys.addaudithook(_record_open)  # audit hooks cannot be removed; `_opened` switc
 _NOT_CATALOG_INPUT = ("mkdocs.yml", "docs", "site", "hooks", "overrides")
 
 
+@pytest.mark.slow
 def test_serve_watches_every_catalog_file_the_build_reads(tmp_path: Path) -> None:
     global _opened  # noqa: PLW0603 - the audit hook's switch
     root = copy_repo(tmp_path / "repo").resolve()

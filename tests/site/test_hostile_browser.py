@@ -17,7 +17,7 @@ from fmcat.core import checks
 from fmcat.core.findings import Finding
 from tests.conftest import build_site, serve_site
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HOSTILE_BODY = """
 ## Symptoms

@@ -58,6 +58,7 @@ def test_no_fork_while_other_threads_run() -> None:
         thread.join()
 
 
+@pytest.mark.slow
 def test_a_docs_page_where_the_build_writes_a_redirect_fails_the_build(
         catalog_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
     (catalog_dir / "docs" / "fm-0001.md").write_text("# Mine\n", encoding="utf-8")

@@ -80,6 +80,7 @@ def test_sanitiser_leaves_nothing_active_even_if_a_check_missed_it(attack: str) 
             assert not squashed.startswith(("javascript:", "data:", "vbscript:")), clean
 
 
+@pytest.mark.slow
 def test_template_syntax_is_printed_literally_in_a_real_build(catalog_dir: Path) -> None:
     _write_body_line(catalog_dir, "\n\n".join(LITERAL))
     assert not has_errors(load_catalog(catalog_dir).findings)

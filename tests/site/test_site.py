@@ -169,6 +169,7 @@ def test_every_internal_link_resolves(built_fixture: Path) -> None:
     assert broken_links(built_fixture) == []
 
 
+@pytest.mark.slow
 def test_broken_entry_fails_the_build_and_names_the_file(
         catalog_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = catalog_dir / "entries" / "FM-0002-prior-shift.md"
@@ -180,6 +181,7 @@ def test_broken_entry_fails_the_build_and_names_the_file(
     assert re.search(r"entries/FM-0002-prior-shift\.md:19: error: YAML syntax error", message)
 
 
+@pytest.mark.slow
 def test_warnings_fail_a_strict_build(catalog_dir: Path) -> None:
     path = catalog_dir / "entries" / "FM-0002-prior-shift.md"
     text = path.read_text()
@@ -191,6 +193,7 @@ def test_warnings_fail_a_strict_build(catalog_dir: Path) -> None:
         build_site(catalog_dir, strict=True)
 
 
+@pytest.mark.slow
 def test_two_builds_are_identical(catalog_dir: Path, tmp_path: Path) -> None:
     first = build_site(catalog_dir)
     snapshot = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
@@ -203,6 +206,7 @@ def test_two_builds_are_identical(catalog_dir: Path, tmp_path: Path) -> None:
     assert differing == []
 
 
+@pytest.mark.slow
 def test_the_build_touches_no_network(catalog_dir: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
@@ -276,6 +280,7 @@ def test_every_top_level_name_of_the_site_is_reserved_from_aliases(built_fixture
     assert free == []
 
 
+@pytest.mark.slow
 def test_record_pages_are_the_same_without_the_nav_cache(
         built_fixture: Path, catalog_dir: Path, tmp_path: Path) -> None:
     """overrides/partials/nav.html renders Material's nav once per folder for
@@ -296,6 +301,7 @@ def test_record_pages_are_the_same_without_the_nav_cache(
     assert nav.find("a", href="../")  # the catalog, relative to a record's folder
 
 
+@pytest.mark.slow
 def test_sections_after_a_one_line_code_span_keep_their_anchors_and_tables(
         catalog_dir: Path) -> None:
     """A one-line ```span``` made the scanner see a fence to the end of the
