@@ -42,7 +42,7 @@ FIELD_ORDER = ("id", "title", "summary", "started", "detected", "mitigated", "re
 """The order of an incident file's keys, as in the hand-written log."""
 
 HEADER_START = "# Imported from "
-_INCIDENT_FILE = re.compile(r"^INC-(\d{4})-(\d{4})\b")
+_INCIDENT_FILE = re.compile(r"^INC-([0-9]{4})-([0-9]{4})\b")  # ASCII digits, as core.ids
 
 
 class _Record(dict[str, Any]):
