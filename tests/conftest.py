@@ -243,10 +243,12 @@ def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def _without_faketime(env: Mapping[str, str]) -> dict[str, str]:
-    """The environment minus libfaketime, for Chromium: it hangs loading any page
-    under a faked clock. `make test-future` still builds and serves the pages
-    under the fake clock; only the browser reading them runs on the real one."""
+def without_faketime(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment minus libfaketime, for programs a test starts that break
+    under a faked clock: Chromium hangs loading any page, and `mkdocs serve`'s
+    file watcher never sees an edit. `make test-future` still builds the pages
+    under the fake clock (and every build date is pinned by SOURCE_DATE_EPOCH);
+    only these helpers run on the real one."""
     return {key: value for key, value in env.items()
             if key != "LD_PRELOAD" and not key.startswith("FAKETIME")}
 
@@ -273,7 +275,7 @@ def browser() -> Iterator[object]:
         pytest.skip("Chromium is not installed")
     with sync_playwright() as p:
         instance = p.chromium.launch(
-            executable_path=CHROMIUM, env=_without_faketime(os.environ), args=[
+            executable_path=CHROMIUM, env=without_faketime(os.environ), args=[
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync"])

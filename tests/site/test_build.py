@@ -22,6 +22,7 @@ import pytest
 from fmcat.core.findings import finding
 from fmcat.site import BuildError, SiteBuild, catalog_root, watched_paths
 from fmcat.site.build import WATCHED, check_clashes, check_collisions, edit_uri, log_lines
+from tests.conftest import without_faketime
 
 # --- pure parts ----------------------------------------------------------------
 
@@ -195,7 +196,7 @@ def test_serve_rebuilds_when_a_record_changes(catalog_dir: Path) -> None:
         [sys.executable, "-m", "mkdocs", "serve", "-a",
          f"127.0.0.1:{port}", "-f", str(catalog_dir / "mkdocs.yml")],
         cwd=catalog_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        env={**without_faketime(os.environ), "NO_MKDOCS_2_WARNING": "1"})
     try:
         url = f"http://127.0.0.1:{port}/failure-modes/FM-0001/"
         _wait_for(url, "Covariate shift in input features", server, 90)
