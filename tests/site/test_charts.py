@@ -268,7 +268,8 @@ def test_caption_states_title_units_and_period() -> None:
 def test_line_chart_labels_each_series_at_its_last_value() -> None:
     """Direct labels: a line is named where it ends, so no colour is needed to read it."""
     root = parse(charts.line_chart(DATA, chart_id="direct"))
-    labels = [t.text for t in root.iter(f"{SVG}text") if "fmcat-chart__label" in (t.get("class") or "").split()]
+    labels = [t.text for t in root.iter(f"{SVG}text")
+              if "fmcat-chart__label" in (t.get("class") or "").split()]
     assert labels == ["Data quality 3", "Infrastructure 2.5"]
 
 

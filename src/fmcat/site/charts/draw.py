@@ -65,17 +65,20 @@ def bar_chart(data: ChartData, *, chart_id: str, stacked: bool = False, width: i
                 f"{svg.mark_data(data, index, series, value)}>"
                 f"{svg.mark_title(data, index, series, value)}</rect>")
             if number:
-                out.append(svg.hatch(chart_id, number, *box))
+                out.append(svg.hatch(chart_id, number, box))
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
 
 
-def line_chart(data: ChartData, *, chart_id: str, width: int = 640, height: int = 320) -> str:
+def line_chart(data: ChartData, *, chart_id: str, width: int = 640, height: int = 320,
+               label_room: float | None = None) -> str:
     """One line per series; a missing value breaks the line rather than inventing a point.
 
     Each line is named with its last value where it ends (a direct label), so
-    the chart reads without telling colours or dash patterns apart.
+    the chart reads without telling colours or dash patterns apart. Charts
+    drawn one above the other pass the same `label_room` so that their
+    categories line up.
     """
     svg.check_id(chart_id)
     values = svg.plotted(data)
@@ -86,7 +89,8 @@ def line_chart(data: ChartData, *, chart_id: str, width: int = 640, height: int 
     legend, top = svg.legend(data, width, line=True)
     out.extend(legend)
     frame, axes = svg.frame(data, width=width, height=height, top=top, low=min(0.0, *values),
-                            high=max(0.0, *values), right=svg.label_room(data))
+                            high=max(0.0, *values),
+                            right=label_room or svg.label_room(data))
     out.extend(axes)
     out.append('<g class="fmcat-chart__marks">')
     for number, series in enumerate(data.series):

@@ -167,10 +167,14 @@ def patterns(data: ChartData, chart_id: str) -> list[str]:
     return out
 
 
-def hatch(chart_id: str, index: int, x: str, y: str, width: str, height: str) -> str:
-    """The pattern laid over a bar or legend swatch of series `index` ('' for series 0)."""
+def hatch(chart_id: str, index: int, box: tuple[str, str, str, str]) -> str:
+    """The pattern laid over a bar or legend swatch (x, y, width, height) of series `index`.
+
+    Empty for series 0, which stays solid.
+    """
     if not index:
         return ""
+    x, y, width, height = box
     return (f'<rect class="fmcat-chart__pattern" x="{x}" y="{y}" width="{width}" '
             f'height="{height}" fill="url(#{pattern_id(chart_id, index)})" aria-hidden="true"/>')
 
@@ -180,12 +184,11 @@ def direct_labels(data: ChartData, frame: Frame) -> list[str]:
     placed = sorted((frame.y(v), n, label_text(data, n, v)) for n, _, v in last_values(data))
     out = ['<g class="fmcat-chart__labels">']
     floor = -math.inf
-    for y, number_, text in placed:
-        y = max(y, floor + FONT + 2)
-        floor = y
-        x = frame.left + frame.width + 6
+    x = frame.left + frame.width + 6
+    for at, number_, text in placed:
+        floor = max(at, floor + FONT + 2)
         out.append(f'<text class="fmcat-chart__label fmcat-chart__label--{number_}" '
-                   f'x="{number(x)}" y="{number(y + 4)}">{escape(text)}</text>')
+                   f'x="{number(x)}" y="{number(floor + 4)}">{escape(text)}</text>')
     out.append("</g>")
     return out
 
@@ -220,7 +223,7 @@ def swatch(index: int, x: float, y: float, *, line: bool, chart_id: str = "") ->
                 f'stroke-width="2"{dash_attr}/>')
     box = (f'<rect class="{css}" x="{number(x)}" y="{number(y)}" width="10" height="10" '
            f'fill="currentColor" fill-opacity="{OPACITY[index % len(OPACITY)]}"/>')
-    return box + (hatch(chart_id, index, number(x), number(y), "10", "10") if chart_id else "")
+    return box + (hatch(chart_id, index, (number(x), number(y), "10", "10")) if chart_id else "")
 
 
 def frame(data: ChartData, *, width: float, height: float, top: float, low: float,
