@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
-from bs4 import BeautifulSoup
+import pytest
+from bs4 import BeautifulSoup, Tag
 
 from fmcat.site import charts, trends_pages
 from fmcat.site.trends_pages import Table, TableCell, TableRow
+from tests.conftest import read_page, serve_site
 from tests.site.catalogs import fixture_derived
 
 
@@ -130,3 +133,86 @@ def test_severity_by_release_has_a_chart_and_a_summary_before_the_full_table() -
     assert details is not None and details.find("table") is not None
     releases = len(report.severity_by_release)
     assert f"All {releases} releases" in details.summary.get_text()
+
+
+GENERATED_TABLES = ("fmcat-table", "fmcat-figure__data", "fmcat-quality",
+                    "fmcat-quality-distribution")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("url", ["trends/", "metrics/", "quality/"])
+def test_generated_tables_are_padded_with_numbers_right_aligned(
+        built_repo: Path, browser: object, url: str) -> None:
+    """The cells of every generated table have padding and numbers line up on the right
+    (before: Material pads only class-less tables, so "2024.05.22024-07-081" ran together)."""
+    page = read_page(built_repo, url)
+    tables = [t for t in page.select("article table") if set(t.get("class", []))
+              & set(GENERATED_TABLES)]
+    numeric = [td for table in tables for td in table.select("td.fmcat-num")]
+    assert tables and numeric
+    for table in tables:
+        numeric = table.select("td.fmcat-num")
+        assert all(re.fullmatch(r"[≤≥+\-–]?\s?[\d.,]*\s?(h|%)?|–", td.get_text())
+                   for td in numeric), [td.get_text() for td in numeric][:5]
+    server, site_url = serve_site(built_repo)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    try:
+        tab = context.new_page()
+        tab.goto(site_url + url)
+        styles = tab.evaluate("""(classes) => classes.flatMap(c =>
+            [...document.querySelectorAll('article table.' + c)]
+            .filter(t => t.querySelector('tbody td.fmcat-num')).map(t => {
+              const td = t.querySelector('tbody td.fmcat-num');
+              const first = t.querySelector('tbody tr > :first-child');
+              const s = getComputedStyle(td), f = getComputedStyle(first);
+              return {table: c, left: parseFloat(s.paddingLeft), right: parseFloat(s.paddingRight),
+                      align: s.textAlign, firstAlign: f.textAlign,
+                      firstPad: parseFloat(f.paddingLeft) + parseFloat(f.paddingRight)};
+            }))""", list(GENERATED_TABLES))
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+    assert styles
+    for style in styles:
+        assert style["left"] >= 4 and style["right"] >= 4, style
+        assert style["align"] == "right" and style["firstAlign"] == "left", style
+        assert style["firstPad"] >= 8, style
+
+
+def _cells(table: Tag) -> list[list[str]]:
+    return [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
+            for tr in table.select("tbody tr")]
+
+
+@pytest.mark.slow
+def test_a_figure_shown_on_two_pages_has_one_value(built_repo: Path) -> None:
+    """Home, trends, metrics, quality and playbook pages agree wherever they show one figure."""
+    home = read_page(built_repo, "")
+    trends = read_page(built_repo, "trends/")
+    metrics = read_page(built_repo, "metrics/")
+    quality = read_page(built_repo, "quality/")
+    # The home headline's first and last quarterly medians are the trends chart's.
+    sentence = home.find(string=re.compile("Median time to mitigate, per quarter")).parent
+    found = re.findall(r"(\d+\.\d) h in (\d{4}Q\d)", sentence.get_text(" ", strip=True))
+    assert len(found) == 2
+    medians = {row[0]: row[1] for row in _cells(
+        trends.find(id="time-to-mitigate-figure").find("table"))}
+    for value, quarter in found:
+        assert medians[quarter] == value
+    headline = {t.get_text() for t in home.select("#headline .fmcat-chart__label")}
+    assert headline == {f"Median {medians[max(medians)]}"}
+    # The metrics page's per-playbook medians are the playbook pages' own.
+    usage = metrics.find("h2", id="playbooks").find_next("table")
+    checked = 0
+    for row, tr in zip(_cells(usage), usage.select("tbody tr"), strict=True):
+        href = tr.find("a")["href"]
+        card = read_page(built_repo, href.removeprefix("../")).select_one(".fmcat-usage")
+        if row[2] != "–":
+            assert f"median time to mitigate {row[2]} over the whole log" in card.get_text()
+            checked += 1
+    assert checked > 5
+    # One median completeness, on the quality report and the metrics page.
+    on_quality = re.search(r"Median completeness: (\d+%)", quality.get_text()).group(1)
+    assert f"median completeness {on_quality}" in metrics.get_text()
