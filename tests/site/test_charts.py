@@ -129,7 +129,9 @@ def test_no_hard_coded_text_colour() -> None:
         assert "#000" not in svg and "black" not in svg
         for element in parse(svg).iter():
             for attribute in ("fill", "stroke"):
-                assert element.get(attribute) in (None, "currentColor", "none")
+                value = element.get(attribute)
+                assert value in (None, "currentColor", "none") or re.fullmatch(
+                    r"url\(#c-pattern-\d+\)", value or ""), value
         for text in parse(svg).iter(f"{SVG}text"):
             assert text.get("fill") is None   # inherits currentColor via CSS
 
@@ -252,3 +254,40 @@ def test_css_ships_as_package_data_with_a_class_for_every_palette_colour() -> No
     # The stylesheet colours the first twelve series (indices 0-11).
     for index in range(12):
         assert f".fmcat-chart__series--{index} {{" in css
+
+
+def test_caption_states_title_units_and_period() -> None:
+    data = charts.chart_data("Incidents per quarter", "", ["2025Q1", "2025Q2"],
+                             [ChartSeries("n", (1, 2))], x_label="Quarter", y_label="Incidents",
+                             unit="incidents", period="2025Q1–2025Q2")
+    assert data.caption == "Incidents per quarter (in incidents; 2025Q1–2025Q2)"
+    assert charts.data_table(data).caption == data.caption
+    assert DATA.caption == "Incidents by category"
+
+
+def test_line_chart_labels_each_series_at_its_last_value() -> None:
+    """Direct labels: a line is named where it ends, so no colour is needed to read it."""
+    root = parse(charts.line_chart(DATA, chart_id="direct"))
+    labels = [t.text for t in root.iter(f"{SVG}text")
+              if "fmcat-chart__label" in (t.get("class") or "").split()]
+    assert labels == ["Data quality 3", "Infrastructure 2.5"]
+
+
+def test_direct_labels_do_not_overlap() -> None:
+    data = ChartData("T", "", ("a", "b"), (ChartSeries("s", (1, 10)),
+                                           ChartSeries("t", (2, 10))), "x", "y")
+    root = parse(charts.line_chart(data, chart_id="close"))
+    ys = sorted(float(t.get("y", 0)) for t in root.iter(f"{SVG}text")
+                if "fmcat-chart__label" in (t.get("class") or "").split())
+    assert ys[1] - ys[0] >= svg.FONT
+
+
+@pytest.mark.parametrize("stacked", [False, True])
+def test_bar_series_after_the_first_carry_a_pattern(stacked: bool) -> None:
+    """Bars are told apart by pattern, not only colour or opacity, in bars and legend."""
+    root = parse(charts.bar_chart(DATA, chart_id="pat", stacked=stacked))
+    patterns = [p.get("id") for p in root.iter(f"{SVG}pattern")]
+    assert patterns == ["pat-pattern-1"]
+    hatched = [r for r in root.iter(f"{SVG}rect") if r.get("fill") == "url(#pat-pattern-1)"]
+    drawn = [m for m in marks(root) if m.get("data-series") == "Infrastructure"]
+    assert len(hatched) == len(drawn) + 1  # every bar of the series, and its legend swatch

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
 
 from fmcat.site import charts, trends_pages
 from fmcat.site.trends_pages import Table, TableCell, TableRow
+from tests.conftest import read_page, serve_site
 from tests.site.catalogs import fixture_derived
 
 
@@ -30,7 +35,7 @@ def test_figure_puts_the_data_table_beside_the_chart() -> None:
                              x_label="Quarter", y_label="Incidents")
     html = trends_pages.figure("occurrences", data)
     assert '<div class="fmcat-figure" id="occurrences-figure">' in html
-    assert f"<td>{charts.MISSING}</td>" in html
+    assert f'<td class="fmcat-num">{charts.MISSING}</td>' in html
     assert "\n\n" not in html  # a raw HTML block must not contain a blank line
 
 
@@ -66,3 +71,148 @@ def test_headline_needs_two_quarters_with_a_median() -> None:
                                "<strong>1.5 h</strong> in 2026Q3 (n = 2)")
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="fmcat-chart fmcat-chart--line" ' \
         'id="headline"' in headline
+
+
+def _with_trend(report: trends_pages.MetricsReport) -> trends_pages.MetricsReport:
+    """The fixture's report with a time to mitigate whose p90 dwarfs its median."""
+    stats = type(report.time_to_mitigate.per_quarter[0])
+    trend = dataclasses.replace(report.time_to_mitigate, quarters=("2024Q3", "2024Q4", "2025Q1"),
+                                per_quarter=(stats(12, 9.92, 53.67), stats(0, None, None),
+                                             stats(17, 2.08, 79.75)))
+    return dataclasses.replace(report, time_to_mitigate=trend)
+
+
+def test_median_and_p90_are_drawn_in_separate_panels_each_on_its_own_scale() -> None:
+    report = _with_trend(fixture_derived().metrics)
+    soup = BeautifulSoup(trends_pages.trends_page(report), "html.parser")
+    figure = soup.find(id="time-to-mitigate-figure")
+    assert figure is not None
+    panels = figure.find_all("svg")
+    assert [p["id"] for p in panels] == ["time-to-mitigate-median", "time-to-mitigate-p90"]
+    tops = []
+    for panel in panels:
+        ticks = [float(t.text) for t in panel.select(".fmcat-chart__axis--y text")]
+        tops.append(max(ticks))
+    assert tops[0] <= 10 < 80 <= tops[1]  # the median is not squashed under the p90's scale
+    # Values in hours are shown to one decimal, as the sentences on the site state them.
+    labels = [t.text for t in figure.select(".fmcat-chart__label")]
+    assert labels == ["Median 2.1", "90th percentile 79.8"]
+    assert [c.text for c in figure.select("tbody tr")[0].find_all(["th", "td"])] == [
+        "2024Q3", "9.9", "53.7"]
+
+
+def test_every_figure_has_a_caption_with_title_units_and_period() -> None:
+    report = _with_trend(fixture_derived().metrics)
+    for html in (trends_pages.trends_page(report), trends_pages.metrics_page(report)):
+        soup = BeautifulSoup(html, "html.parser")
+        figures = soup.select(".fmcat-figure")
+        assert figures
+        for figure in figures:
+            caption = figure.find("figcaption")
+            assert caption is not None, figure.get("id")
+            text = caption.get_text(" ", strip=True)
+            assert re.search(r"\(in [a-z ]+; \d{4}Q\d(–\d{4}Q\d)?\b", text), text
+            assert figure.find("table").caption.get_text().startswith("Data: ")
+
+
+def test_numeric_cells_are_marked_for_right_alignment() -> None:
+    table = Table(["Failure mode", "Incidents"])
+    table.rows.append(TableRow((TableCell("FM-0001: T", "failure-modes/FM-0001/"),
+                                TableCell("3", numeric=True))))
+    html = trends_pages.render_table(table, "trends/")
+    assert '<td class="fmcat-num">3</td>' in html
+    assert "<td><a href" in html
+
+
+def test_severity_by_release_has_a_chart_and_a_summary_before_the_full_table() -> None:
+    report = fixture_derived().metrics
+    soup = BeautifulSoup(trends_pages.metrics_page(report), "html.parser")
+    figure = soup.find(id="releases-figure")
+    assert figure is not None and figure.find("svg") is not None
+    details = soup.find("details", class_="fmcat-releases")
+    assert details is not None and details.find("table") is not None
+    releases = len(report.severity_by_release)
+    assert f"All {releases} releases" in details.summary.get_text()
+
+
+GENERATED_TABLES = ("fmcat-table", "fmcat-figure__data", "fmcat-quality",
+                    "fmcat-quality-distribution")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("url", ["trends/", "metrics/", "quality/"])
+def test_generated_tables_are_padded_with_numbers_right_aligned(
+        built_repo: Path, browser: object, url: str) -> None:
+    """The cells of every generated table have padding and numbers line up on the right
+    (before: Material pads only class-less tables, so "2024.05.22024-07-081" ran together)."""
+    page = read_page(built_repo, url)
+    tables = [t for t in page.select("article table") if set(t.get("class", []))
+              & set(GENERATED_TABLES)]
+    numeric = [td for table in tables for td in table.select("td.fmcat-num")]
+    assert tables and numeric
+    for table in tables:
+        numeric = table.select("td.fmcat-num")
+        assert all(re.fullmatch(r"[≤≥+\-–]?\s?[\d.,]*\s?(h|%)?|–", td.get_text())
+                   for td in numeric), [td.get_text() for td in numeric][:5]
+    server, site_url = serve_site(built_repo)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    try:
+        tab = context.new_page()
+        tab.goto(site_url + url)
+        styles = tab.evaluate("""(classes) => classes.flatMap(c =>
+            [...document.querySelectorAll('article table.' + c)]
+            .filter(t => t.querySelector('tbody td.fmcat-num')).map(t => {
+              const td = t.querySelector('tbody td.fmcat-num');
+              const first = t.querySelector('tbody tr > :first-child');
+              const s = getComputedStyle(td), f = getComputedStyle(first);
+              return {table: c, left: parseFloat(s.paddingLeft), right: parseFloat(s.paddingRight),
+                      align: s.textAlign, firstAlign: f.textAlign,
+                      firstPad: parseFloat(f.paddingLeft) + parseFloat(f.paddingRight)};
+            }))""", list(GENERATED_TABLES))
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+    assert styles
+    for style in styles:
+        assert style["left"] >= 4 and style["right"] >= 4, style
+        assert style["align"] == "right" and style["firstAlign"] == "left", style
+        assert style["firstPad"] >= 8, style
+
+
+def _cells(table: Tag) -> list[list[str]]:
+    return [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
+            for tr in table.select("tbody tr")]
+
+
+@pytest.mark.slow
+def test_a_figure_shown_on_two_pages_has_one_value(built_repo: Path) -> None:
+    """Home, trends, metrics, quality and playbook pages agree wherever they show one figure."""
+    home = read_page(built_repo, "")
+    trends = read_page(built_repo, "trends/")
+    metrics = read_page(built_repo, "metrics/")
+    quality = read_page(built_repo, "quality/")
+    # The home headline's first and last quarterly medians are the trends chart's.
+    sentence = home.find(string=re.compile("Median time to mitigate, per quarter")).parent
+    found = re.findall(r"(\d+\.\d) h in (\d{4}Q\d)", sentence.get_text(" ", strip=True))
+    assert len(found) == 2
+    medians = {row[0]: row[1] for row in _cells(
+        trends.find(id="time-to-mitigate-figure").find("table"))}
+    for value, quarter in found:
+        assert medians[quarter] == value
+    headline = {t.get_text() for t in home.select("#headline .fmcat-chart__label")}
+    assert headline == {f"Median {medians[max(medians)]}"}
+    # The metrics page's per-playbook medians are the playbook pages' own.
+    usage = metrics.find("h2", id="playbooks").find_next("table")
+    checked = 0
+    for row, tr in zip(_cells(usage), usage.select("tbody tr"), strict=True):
+        href = tr.find("a")["href"]
+        card = read_page(built_repo, href.removeprefix("../")).select_one(".fmcat-usage")
+        if row[2] != "–":
+            assert f"median time to mitigate {row[2]} over the whole log" in card.get_text()
+            checked += 1
+    assert checked > 5
+    # One median completeness, on the quality report and the metrics page.
+    on_quality = re.search(r"Median completeness: (\d+%)", quality.get_text()).group(1)
+    assert f"median completeness {on_quality}" in metrics.get_text()

@@ -8,16 +8,20 @@ pages need no JavaScript and the numbers can be read and copied.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
 from fmcat.analysis.metrics import (
     RECURRENCE_WINDOW_DAYS,
+    DurationTrend,
     MetricsReport,
     QuarterlySeries,
+    ReleaseSeverity,
     Series,
+    quarter_of,
     quarter_span,
 )
 from fmcat.core.urls import record_url, rel_from
@@ -36,10 +40,24 @@ EXAMPLE_NOTE = ('!!! note "Example data"\n    The incident log shipped with this
 
 @dataclass(frozen=True)
 class TableCell:
-    """One cell of a generated table: text, and a link if `url` is set."""
+    """One cell of a generated table: text, and a link if `url` is set.
+
+    A `numeric` cell (a count, share, duration) is right-aligned by the site's
+    stylesheet so that its digits line up down the column.
+    """
 
     text: str
     url: str = ""
+    numeric: bool = False
+
+    @property
+    def css_class(self) -> str:
+        return "fmcat-num" if self.numeric else ""
+
+
+def num(text: str) -> TableCell:
+    """A numeric cell."""
+    return TableCell(text, numeric=True)
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,13 @@ class Table:
     rows: list[TableRow] = field(default_factory=list)
     caption: str = ""
 
+    @property
+    def headers(self) -> list[TableCell]:
+        """Column headings, right-aligned over numeric columns (as the first row has them)."""
+        first = self.rows[0].cells if self.rows else ()
+        return [TableCell(name, numeric=i < len(first) and first[i].numeric)
+                for i, name in enumerate(self.columns)]
+
 
 def _hours(value: float | None) -> str:
     return MISSING_VALUE if value is None else f"{value:.1f} h"
@@ -71,24 +96,64 @@ def _share(value: float | None) -> str:
 
 def figure(anchor: str, data: charts.ChartData, *, kind: str = "bar",
            stacked: bool = False) -> str:
+    """One chart, its visible caption (title, units, period) and its data table."""
     if kind == "line":
-        svg = charts.line_chart(data, chart_id=anchor)
+        svg = charts.line_chart(data, chart_id=f"{anchor}-chart")
     else:
-        svg = charts.bar_chart(data, chart_id=anchor, stacked=stacked)
-    return render_block("fragments/chart.html", chart=Markup(svg),  # noqa: S704 - our SVG
-                        table=charts.data_table(data), anchor=f"{anchor}-figure")
+        svg = charts.bar_chart(data, chart_id=f"{anchor}-chart", stacked=stacked)
+    return _figure(anchor, data, [svg])
+
+
+def panels_figure(anchor: str, data: charts.ChartData, keys: Sequence[str]) -> str:
+    """One line chart per series, one above the other, each on its own scale from zero.
+
+    For a median and a 90th percentile: on one axis the p90 (tens of hours)
+    flattens the median (a few hours) into a line along the bottom. Separate
+    panels rather than a log axis, because readers compare hours, and a log
+    axis makes equal distances mean equal ratios, which few read correctly
+    at a glance. Both panels start at zero so that neither exaggerates a change.
+    """
+    alone = [replace(data, title=f"{data.title}: {series.label}", series=(series,),
+                     y_label=f"{series.label}, {data.y_label.lower()}") for series in data.series]
+    room = max(charts.label_room(one) for one in alone)
+    panels = [charts.line_chart(one, chart_id=f"{anchor}-{key}", width=640, height=240,
+                                label_room=room) for key, one in zip(keys, alone, strict=True)]
+    return _figure(anchor, data, panels)
+
+
+def _figure(anchor: str, data: charts.ChartData, panels: Sequence[str]) -> str:
+    return render_block("fragments/chart.html",
+                        panels=[Markup(p) for p in panels],  # noqa: S704 - our escaped SVG
+                        caption=data.caption, table=charts.data_table(data),
+                        anchor=f"{anchor}-figure")
 
 
 def render_table(table: Table, page_url: str) -> str:
     """A generated table, its links relative to `page_url`."""
-    return render_block("fragments/table.html", columns=table.columns, rows=table.rows,
+    return render_block("fragments/table.html", headers=table.headers, rows=table.rows,
                         caption=table.caption, rel=rel_from(page_url))
 
 
-def _quarterly(title: str, description: str, series: QuarterlySeries, y_label: str) -> \
-        charts.ChartData:
+def _quarterly(title: str, description: str, series: QuarterlySeries, y_label: str, *,
+               unit: str = "") -> charts.ChartData:
     return charts.chart_data(title, description, series.quarters, series.series,
-                             x_label="Quarter", y_label=y_label)
+                             x_label="Quarter", y_label=y_label, unit=unit or y_label.lower(),
+                             period=quarter_span(series.quarters))
+
+
+def _in_hours(series: QuarterlySeries) -> QuarterlySeries:
+    """Durations to one decimal, as every sentence on the site states hours (9.9 h)."""
+    return replace(series, series=tuple(
+        replace(s, values=tuple(None if v is None else round(v, 1) for v in s.values))
+        for s in series.series))
+
+
+def duration_figure(trend: DurationTrend, anchor: str) -> str:
+    """Median and p90 of a duration per quarter, in two panels."""
+    series = _in_hours(trend.as_series())
+    return panels_figure(anchor, _quarterly(
+        f"{trend.label} per quarter", f"Median and p90 {trend.label.lower()} in hours.",
+        series, "Hours"), [s.key for s in series.series])
 
 
 def trends_page(report: MetricsReport) -> str:
@@ -108,13 +173,13 @@ def trends_page(report: MetricsReport) -> str:
     for mode in report.most_frequent:
         frequent.rows.append(TableRow((
             TableCell(f"{mode.failure_mode}: {mode.title}", record_url(mode.failure_mode)),
-            TableCell(str(mode.count)))))
+            num(str(mode.count)))))
     recurrent = Table(["Failure mode", "Incidents", "Recurrences", "Teams"],
                       caption="Most recurrent failure modes")
     for item in report.most_recurrent:
         recurrent.rows.append(TableRow((
             TableCell(f"{item.failure_mode}: {item.title}", record_url(item.failure_mode)),
-            TableCell(str(item.occurrences)), TableCell(str(item.recurrences)),
+            num(str(item.occurrences)), num(str(item.recurrences)),
             TableCell(", ".join(item.teams)))))
     parts.append("## Most frequent and most recurrent {#frequent}\n")
     parts.append(render_table(frequent, url))
@@ -130,9 +195,7 @@ def trends_page(report: MetricsReport) -> str:
                      f"median {_hours(trend.overall.median)}, p90 "
                      f"{_hours(trend.overall.p90)}. The [metrics page](../metrics/index.md) "
                      "judges the last quarters only.\n")
-        parts.append(figure(anchor, _quarterly(
-            f"{trend.label} per quarter", f"Median and p90 {trend.label.lower()} in hours.",
-            trend.as_series(), "Hours"), kind="line"))
+        parts.append(duration_figure(trend, anchor))
     parts.append("\n## Severity mix {#severity}\n")
     parts.append(figure("severity", _quarterly(
         "Severity mix per quarter", "Incidents per quarter stacked by severity.",
@@ -147,8 +210,8 @@ def trends_page(report: MetricsReport) -> str:
     for share in changes.by_failure_mode:
         shares.rows.append(TableRow((
             TableCell(f"{share.key}: {share.label}", record_url(share.key)),
-            TableCell(str(share.count)), TableCell(str(share.total)),
-            TableCell(_share(share.share)))))
+            num(str(share.count)), num(str(share.total)),
+            num(_share(share.share)))))
     parts.append(render_table(shares, url))
     effects = Table(["Playbook", "Adopted", "Median before", "Median after", "Change"],
                     caption="Time to mitigate before and after a playbook was first used")
@@ -159,8 +222,8 @@ def trends_page(report: MetricsReport) -> str:
         effects.rows.append(TableRow((TableCell(f"{effect.playbook}: {effect.title}",
                                       record_url(effect.playbook)),
                                  TableCell(f"{effect.adopted_on} ({effect.adopted_by})"),
-                                 TableCell(_hours(effect.before.median)),
-                                 TableCell(_hours(effect.after.median)), TableCell(change)), state))
+                                 num(_hours(effect.before.median)),
+                                 num(_hours(effect.after.median)), num(change)), state))
     parts.append("\n## Before and after a playbook {#adoption-effects}\n\nAdoption is the "
                  "first incident that used the playbook; the comparison covers incidents of "
                  "the failure modes the playbook mitigates.\n")
@@ -177,9 +240,9 @@ def metrics_page(report: MetricsReport) -> str:
         fmt = _hours if result.unit == "h" else _share
         status = "no data" if result.met is None else ("met" if result.met else "not met")
         targets.rows.append(TableRow((
-            TableCell(result.label), TableCell(fmt(result.value)), TableCell(result.over),
-            TableCell(f"{'≤' if result.bound == 'at_most' else '≥'} {fmt(result.target)}"),
-            TableCell(MISSING_VALUE if result.gap is None else (
+            TableCell(result.label), num(fmt(result.value)), TableCell(result.over),
+            num(f"{'≤' if result.bound == 'at_most' else '≥'} {fmt(result.target)}"),
+            num(MISSING_VALUE if result.gap is None else (
                 f"{result.gap:+.1f} h" if result.unit == "h" else f"{result.gap:+.0%}")),
             TableCell(status)), "" if result.met is None else ("met" if result.met else "missed")))
     parts.append("## Against targets {#targets}\n")
@@ -190,7 +253,7 @@ def metrics_page(report: MetricsReport) -> str:
                  "catalog entries, per quarter.\n")
     parts.append(figure("adoption", _quarterly(
         "Teams and projects citing the catalog", "Distinct teams and projects per quarter.",
-        adoption.as_series(), "Count"), kind="line"))
+        adoption.as_series(), "Count", unit="teams and projects"), kind="line"))
     onboarding = Table(["Quarter", "New teams"], caption="Onboarding: teams citing the "
                        "catalog for the first time")
     for quarter, teams in zip(adoption.quarters, adoption.new_teams, strict=True):
@@ -202,9 +265,9 @@ def metrics_page(report: MetricsReport) -> str:
                   caption="Time to implement mitigations, per playbook, over the whole log")
     for item in report.playbook_usage:
         usage.rows.append(TableRow((TableCell(f"{item.playbook}: {item.title}",
-                                    record_url(item.playbook)), TableCell(str(item.uses)),
-                               TableCell(_hours(item.time_to_mitigate.median)),
-                               TableCell(_hours(item.time_to_mitigate.p90)))))
+                                    record_url(item.playbook)), num(str(item.uses)),
+                               num(_hours(item.time_to_mitigate.median)),
+                               num(_hours(item.time_to_mitigate.p90)))))
     parts.append("\n## Time to implement mitigations {#playbooks}\n")
     parts.append(render_table(usage, url))
     parts.append("\n## Recurring failure modes {#recurrences}\n")
@@ -212,15 +275,8 @@ def metrics_page(report: MetricsReport) -> str:
         "Recurrences per quarter",
         f"Incidents that repeat a team's failure mode within {RECURRENCE_WINDOW_DAYS} days.",
         report.recurrences, "Recurrences")))
-    releases = Table(["Release", "First seen", "Incidents", "High or critical", "Share"],
-                     caption="Severity across releases")
-    for release in report.severity_by_release:
-        releases.rows.append(TableRow((
-            TableCell(release.release), TableCell(str(release.first_detected)),
-            TableCell(str(release.incidents)), TableCell(str(release.severe)),
-            TableCell(_share(release.share)))))
     parts.append("\n## Severity across releases {#releases}\n")
-    parts.append(render_table(releases, url))
+    parts.append(releases_section(report.severity_by_release, url))
     freshness, completeness = report.review_freshness, report.completeness
     parts.append("\n## Review freshness and completeness {#freshness}\n\n"
                  f"{freshness.on_time} of {freshness.active} active records are reviewed on "
@@ -229,6 +285,65 @@ def metrics_page(report: MetricsReport) -> str:
                  "nearest rank). See the [review queue](../review/index.md) "
                  "and the [quality report](../quality/index.md).\n")
     return page("Metrics", "\n".join(parts), wide=True)
+
+
+RELEASES_NAMED = 3
+"""Releases named in the summary of the severity-by-release table."""
+
+
+def releases_by_quarter(releases: Sequence[ReleaseSeverity]) -> charts.ChartData:
+    """Incidents of the releases first seen in each quarter, high or critical vs the rest.
+
+    One bar per release would be a hundred bars too thin to read or label;
+    per quarter of first detection, the bars show whether releases got
+    riskier over time, and the table below keeps every release.
+    """
+    incidents: Counter[str] = Counter()
+    severe: Counter[str] = Counter()
+    for release in releases:
+        quarter = quarter_of(release.first_detected)
+        incidents[quarter] += release.incidents
+        severe[quarter] += release.severe
+    quarters = sorted(incidents)
+    return charts.ChartData(
+        "Incidents by quarter the release was first seen", "Incidents of the releases first "
+        "seen in each quarter, stacked: high or critical, then the rest.", tuple(quarters),
+        (charts.ChartSeries("High or critical", tuple(float(severe[q]) for q in quarters)),
+         charts.ChartSeries("Medium or low", tuple(float(incidents[q] - severe[q])
+                                                   for q in quarters))),
+        "Quarter first seen", "Incidents", "incidents", quarter_span(quarters))
+
+
+def releases_summary(releases: Sequence[ReleaseSeverity]) -> str:
+    """Counts over every release, and the releases with the most high or critical incidents."""
+    total = sum(r.incidents for r in releases)
+    severe = sum(r.severe for r in releases)
+    hit = sum(1 for r in releases if r.severe)
+    worst = sorted((r for r in releases if r.severe), key=lambda r: (-r.severe, -r.share,
+                                                                     r.release))
+    named = ", ".join(f"{r.release} ({r.severe} of {r.incidents})"
+                      for r in worst[:RELEASES_NAMED])
+    most = f" Most high or critical incidents: {named}." if named else ""
+    return (f"{len(releases)} releases have incidents in the log; {hit} of them at least one "
+            f"high or critical incident. Over all releases, {severe} of {total} incidents "
+            f"({_share(severe / total if total else None)}) were high or critical.{most}")
+
+
+def releases_section(releases: Sequence[ReleaseSeverity], url: str) -> str:
+    """A summary and a chart by quarter, then every release in a table folded away."""
+    if not releases:
+        return '<p class="fmcat-empty">No incident names a release.</p>'
+    table = Table(["Release", "First seen", "Incidents", "High or critical", "Share"],
+                  caption="Severity across releases")
+    for release in releases:
+        table.rows.append(TableRow((
+            TableCell(release.release), TableCell(str(release.first_detected)),
+            num(str(release.incidents)), num(str(release.severe)), num(_share(release.share)))))
+    return "\n".join((
+        releases_summary(releases) + "\n",
+        figure("releases", releases_by_quarter(releases), stacked=True),
+        f'<details class="fmcat-releases">\n<summary>All {len(releases)} releases</summary>',
+        render_table(table, url), "</details>"))
 
 
 def headline(report: MetricsReport) -> str:
@@ -246,11 +361,14 @@ def headline(report: MetricsReport) -> str:
                 f"incidents) to <strong>{last.median:.1f} h</strong> in {last_q} "
                 f"(n = {last.count}) (<a href=\"trends/#time-to-mitigate\">trends</a>, "
                 "example data).</p>")
+    # The median alone, on its own scale: beside the p90 it would be a flat line.
+    series = _in_hours(trend.as_series())
     data = _quarterly("Median time to mitigate per quarter",
                       "Median hours from detection to mitigation, per quarter.",
-                      trend.as_series(), "Hours")
-    return sentence + "\n" + charts.line_chart(data, chart_id="headline", width=560,
-                                               height=220)
+                      replace(series, series=series.series[:1]), "Hours")
+    return (sentence + "\n" + charts.line_chart(data, chart_id="headline", width=560, height=220)
+            + f'\n<p class="fmcat-headline__caption">{data.caption}. The 90th percentile and '
+            'every number: <a href="trends/#time-to-mitigate">trends</a>.</p>')
 
 
 def render_sparkline(report: MetricsReport, by_id: dict[str, Series], record_id: str) -> str:

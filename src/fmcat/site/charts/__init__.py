@@ -34,7 +34,7 @@ from fmcat.site.charts.data import (
     format_value,
 )
 from fmcat.site.charts.draw import bar_chart, line_chart, sparkline
-from fmcat.site.charts.svg import chart_css
+from fmcat.site.charts.svg import chart_css, label_room
 
 __all__ = [
     "MISSING",
@@ -47,6 +47,7 @@ __all__ = [
     "chart_data",
     "data_table",
     "format_value",
+    "label_room",
     "line_chart",
     "sparkline",
 ]

@@ -36,6 +36,10 @@ class ChartData:
     series: tuple[ChartSeries, ...]
     x_label: str
     y_label: str
+    unit: str = ""
+    """What the values count or measure, as the caption states it ("hours", "incidents")."""
+    period: str = ""
+    """What the chart covers, as the caption states it ("2024Q3–2026Q3")."""
 
     def __post_init__(self) -> None:
         for item in self.series:
@@ -43,13 +47,20 @@ class ChartData:
                 raise ValueError(f"series {item.label!r} has {len(item.values)} values for "
                                  f"{len(self.categories)} categories")
 
+    @property
+    def caption(self) -> str:
+        """The visible caption: title, then units and period when known."""
+        details = "; ".join(p for p in (self.unit and f"in {self.unit}", self.period) if p)
+        return f"{self.title} ({details})" if details else self.title
+
 
 def chart_data(title: str, description: str, categories: Iterable[str],
-               series: Iterable[SeriesLike], *, x_label: str, y_label: str) -> ChartData:
+               series: Iterable[SeriesLike], *, x_label: str, y_label: str, unit: str = "",
+               period: str = "") -> ChartData:
     """Build chart data from any series objects, e.g. `metrics.QuarterlySeries.series`."""
     return ChartData(title, description, tuple(categories),
                      tuple(ChartSeries(s.label, tuple(s.values)) for s in series),
-                     x_label, y_label)
+                     x_label, y_label, unit, period)
 
 
 def format_value(value: float | None) -> str:
@@ -76,4 +87,4 @@ def data_table(data: ChartData) -> DataTable:
     columns = (data.x_label, *(s.label for s in data.series))
     rows = tuple((category, *(format_value(s.values[i]) for s in data.series))
                  for i, category in enumerate(data.categories))
-    return DataTable(data.title, columns, rows)
+    return DataTable(data.caption, columns, rows)

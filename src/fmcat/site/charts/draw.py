@@ -21,7 +21,8 @@ def bar_chart(data: ChartData, *, chart_id: str, stacked: bool = False, width: i
                 title=data.title, desc=svg.summary(data, kind, values))
     if not data.categories or not values:
         return svg.empty(out, width, height)
-    legend, top = svg.legend(data, width, line=False)
+    out.extend(svg.patterns(data, chart_id))
+    legend, top = svg.legend(data, width, line=False, chart_id=chart_id)
     out.extend(legend)
     if stacked:
         totals = [sum(max(s.values[i] or 0, 0) for s in data.series)
@@ -55,19 +56,30 @@ def bar_chart(data: ChartData, *, chart_id: str, stacked: bool = False, width: i
                 y0, y1 = frame.y(0.0), frame.y(value)
                 x = start + number * bar
             css = f"fmcat-chart__series fmcat-chart__series--{number}"
+            box = (svg.number(x), svg.number(min(y0, y1)), svg.number(max(bar - 1, 1)),
+                   svg.number(abs(y0 - y1)))
             out.append(
-                f'<rect class="{css}" x="{svg.number(x)}" y="{svg.number(min(y0, y1))}" '
-                f'width="{svg.number(max(bar - 1, 1))}" height="{svg.number(abs(y0 - y1))}" '
+                f'<rect class="{css}" x="{box[0]}" y="{box[1]}" width="{box[2]}" '
+                f'height="{box[3]}" '
                 f'fill="currentColor" fill-opacity="{svg.OPACITY[number % len(svg.OPACITY)]}" '
                 f"{svg.mark_data(data, index, series, value)}>"
                 f"{svg.mark_title(data, index, series, value)}</rect>")
+            if number:
+                out.append(svg.hatch(chart_id, number, box))
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
 
 
-def line_chart(data: ChartData, *, chart_id: str, width: int = 640, height: int = 320) -> str:
-    """One line per series; a missing value breaks the line rather than inventing a point."""
+def line_chart(data: ChartData, *, chart_id: str, width: int = 640, height: int = 320,
+               label_room: float | None = None) -> str:
+    """One line per series; a missing value breaks the line rather than inventing a point.
+
+    Each line is named with its last value where it ends (a direct label), so
+    the chart reads without telling colours or dash patterns apart. Charts
+    drawn one above the other pass the same `label_room` so that their
+    categories line up.
+    """
     svg.check_id(chart_id)
     values = svg.plotted(data)
     out = svg.open_svg("fmcat-chart fmcat-chart--line", chart_id, width=width, height=height,
@@ -77,7 +89,8 @@ def line_chart(data: ChartData, *, chart_id: str, width: int = 640, height: int 
     legend, top = svg.legend(data, width, line=True)
     out.extend(legend)
     frame, axes = svg.frame(data, width=width, height=height, top=top, low=min(0.0, *values),
-                         high=max(0.0, *values))
+                            high=max(0.0, *values),
+                            right=label_room or svg.label_room(data))
     out.extend(axes)
     out.append('<g class="fmcat-chart__marks">')
     for number, series in enumerate(data.series):
@@ -98,6 +111,7 @@ def line_chart(data: ChartData, *, chart_id: str, width: int = 640, height: int 
                        f"{svg.mark_data(data, index, series, value)}>"
                        f"{svg.mark_title(data, index, series, value)}</circle>")
     out.append("</g>")
+    out.extend(svg.direct_labels(data, frame))
     out.append("</svg>")
     return "\n".join(out)
 

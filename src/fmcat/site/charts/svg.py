@@ -22,6 +22,9 @@ CHAR = 7.0  # average glyph width at 12px, for layout estimates
 OPACITY = (1.0, 0.6, 0.35, 0.8, 0.5, 0.25, 0.9, 0.45)
 DASH = ("", "6 3", "2 3", "8 3 2 3", "4 2", "1 2", "10 4", "3 3 1 3")
 MAX_LABEL = 24
+PATTERNS = ("M-1,1 l2,-2 M0,8 l8,-8 M7,9 l2,-2", "M0,4 h8", "M4,0 v8",
+            "M0,0 l8,8 M0,8 l8,-8", "M-1,7 l2,2 M0,0 l8,8 M7,-1 l2,2", "M2,2 h1 M6,6 h1")
+"""Hatches (8 px tiles) that tell bar series apart without colour; series 0 stays solid."""
 
 
 def chart_css() -> str:
@@ -123,7 +126,8 @@ class Frame:
         return self.left + self.slot * (index + 0.5)
 
 
-def legend(data: ChartData, width: float, *, line: bool) -> tuple[list[str], float]:
+def legend(data: ChartData, width: float, *, line: bool,
+           chart_id: str = "") -> tuple[list[str], float]:
     """Legend items laid out in rows across the top; returns the SVG and its height."""
     if len(data.series) < 2:
         return [], 0.0
@@ -134,14 +138,82 @@ def legend(data: ChartData, width: float, *, line: bool) -> tuple[list[str], flo
         needed = 18 + len(label) * CHAR + 16
         if x + needed > width and x > 8:
             x, y = 8.0, y + 18
-        out.append(swatch(index, x, y, line=line))
+        out.append(swatch(index, x, y, line=line, chart_id=chart_id))
         out.append(f'<text x="{number(x + 18)}" y="{number(y + 9)}">{escape(label)}</text>')
         x += needed
     out.append("</g>")
     return out, y + 18
 
 
-def swatch(index: int, x: float, y: float, *, line: bool) -> str:
+def pattern_id(chart_id: str, index: int) -> str:
+    return f"{chart_id}-pattern-{index}"
+
+
+def patterns(data: ChartData, chart_id: str) -> list[str]:
+    """`<defs>` with one hatch per bar series after the first.
+
+    The hatch is drawn over the bar in `currentColor`; the stylesheet turns it
+    into the page background, so it reads as gaps in the bar in both palettes.
+    """
+    if len(data.series) < 2:
+        return []
+    out = ["<defs>"]
+    for index in range(1, len(data.series)):
+        path = PATTERNS[(index - 1) % len(PATTERNS)]
+        out.append(f'<pattern id="{pattern_id(chart_id, index)}" width="8" height="8" '
+                   f'patternUnits="userSpaceOnUse"><path class="fmcat-chart__hatch" d="{path}" '
+                   'stroke="currentColor" stroke-width="1.5" stroke-linecap="square"/></pattern>')
+    out.append("</defs>")
+    return out
+
+
+def hatch(chart_id: str, index: int, box: tuple[str, str, str, str]) -> str:
+    """The pattern laid over a bar or legend swatch (x, y, width, height) of series `index`.
+
+    Empty for series 0, which stays solid.
+    """
+    if not index:
+        return ""
+    x, y, width, height = box
+    return (f'<rect class="fmcat-chart__pattern" x="{x}" y="{y}" width="{width}" '
+            f'height="{height}" fill="url(#{pattern_id(chart_id, index)})" aria-hidden="true"/>')
+
+
+def direct_labels(data: ChartData, frame: Frame) -> list[str]:
+    """Each line's name and last value, right of the plot, moved apart to stay legible."""
+    placed = sorted((frame.y(v), n, label_text(data, n, v)) for n, _, v in last_values(data))
+    out = ['<g class="fmcat-chart__labels">']
+    floor = -math.inf
+    x = frame.left + frame.width + 6
+    for at, number_, text in placed:
+        floor = max(at, floor + FONT + 2)
+        out.append(f'<text class="fmcat-chart__label fmcat-chart__label--{number_}" '
+                   f'x="{number(x)}" y="{number(floor + 4)}">{escape(text)}</text>')
+    out.append("</g>")
+    return out
+
+
+def last_values(data: ChartData) -> list[tuple[int, int, float]]:
+    """(series number, category index, value) of each series' last present value."""
+    out = []
+    for number_, series in enumerate(data.series):
+        present = [(i, v) for i, v in enumerate(series.values) if v is not None]
+        if present:
+            out.append((number_, *present[-1]))
+    return out
+
+
+def label_text(data: ChartData, number_: int, value: float) -> str:
+    return f"{short(data.series[number_].label)} {format_value(value)}"
+
+
+def label_room(data: ChartData) -> float:
+    """Width right of the plot that the direct labels need."""
+    longest = max((len(label_text(data, n, v)) for n, _, v in last_values(data)), default=0)
+    return longest * CHAR + 12
+
+
+def swatch(index: int, x: float, y: float, *, line: bool, chart_id: str = "") -> str:
     css = f"fmcat-chart__series fmcat-chart__series--{index}"
     if line:
         dash = DASH[index % len(DASH)]
@@ -149,12 +221,13 @@ def swatch(index: int, x: float, y: float, *, line: bool) -> str:
         return (f'<line class="{css} fmcat-chart__line" x1="{number(x)}" y1="{number(y + 5)}" '
                 f'x2="{number(x + 14)}" y2="{number(y + 5)}" stroke="currentColor" '
                 f'stroke-width="2"{dash_attr}/>')
-    return (f'<rect class="{css}" x="{number(x)}" y="{number(y)}" width="10" height="10" '
-            f'fill="currentColor" fill-opacity="{OPACITY[index % len(OPACITY)]}"/>')
+    box = (f'<rect class="{css}" x="{number(x)}" y="{number(y)}" width="10" height="10" '
+           f'fill="currentColor" fill-opacity="{OPACITY[index % len(OPACITY)]}"/>')
+    return box + (hatch(chart_id, index, (number(x), number(y), "10", "10")) if chart_id else "")
 
 
 def frame(data: ChartData, *, width: float, height: float, top: float, low: float,
-           high: float) -> tuple[Frame, list[str]]:
+          high: float, right: float = 16) -> tuple[Frame, list[str]]:
     """Axes, grid, tick labels and axis titles around the plot area."""
     integers = all(float(v).is_integer() for v in plotted(data))
     ticks = axis_ticks(low, high, integers=integers)
@@ -162,7 +235,7 @@ def frame(data: ChartData, *, width: float, height: float, top: float, low: floa
     left = 24 + tick_width + 8
     count = max(len(data.categories), 1)
     longest = max((len(short(c)) for c in data.categories), default=0) * CHAR
-    plot_width = width - left - 16
+    plot_width = width - left - right
     slot = plot_width / count
     rotate = longest > slot - 4
     label_height = longest * 0.7 + 8 if rotate else 18.0
