@@ -1,6 +1,9 @@
 // Catalog table: filter by facet, free text and sort by column, all client-side.
 // The filter lives in the query string so a filtered view can be linked.
 // Without JavaScript the complete table stays visible.
+// The rows shown can be downloaded as CSV or JSON, built here from the same
+// cells (no server); the CSV neutralises cells a spreadsheet would run as
+// formulas, because titles are contributed text.
 (function () {
   "use strict";
   var form = document.getElementById("fmcat-filters");
@@ -71,6 +74,78 @@
     headers[index].setAttribute("aria-sort", descending ? "descending" : "ascending");
   }
 
+  // Columns whose cells join several values with ", ", and the numeric one:
+  // JSON gives them as arrays and numbers, CSV as the text shown.
+  var LISTS = ["stages", "data_domain", "model_family", "environment", "segment"];
+  var NUMBERS = ["observed"];
+
+  function columns() {
+    return Array.prototype.map.call(table.tHead.rows[0].cells, function (th) {
+      var label = th.textContent.trim();
+      return { label: label, key: label.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "") };
+    });
+  }
+
+  function shownRows() {
+    return Array.prototype.filter.call(tbody.rows, function (row) { return !row.hidden; });
+  }
+
+  function cellText(row, index) { return row.cells[index].textContent.trim(); }
+
+  function rowUrl(row) {
+    var link = row.querySelector("a[href]");
+    return link ? link.href : "";
+  }
+
+  // OWASP CSV injection: a cell starting with = + - @ tab or CR is read as a
+  // formula by spreadsheets, so it gets a leading apostrophe; every cell is quoted.
+  function csvCell(value) {
+    var text = String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
+    return '"' + text.replace(/"/g, '""') + '"';
+  }
+
+  function toCsv() {
+    var cols = columns();
+    var lines = [cols.map(function (c) { return c.label; }).concat(["URL"]).map(csvCell).join(",")];
+    shownRows().forEach(function (row) {
+      var cells = cols.map(function (c, i) { return cellText(row, i); });
+      lines.push(cells.concat([rowUrl(row)]).map(csvCell).join(","));
+    });
+    return "\ufeff" + lines.join("\r\n") + "\r\n";
+  }
+
+  function toJson() {
+    var cols = columns();
+    var records = shownRows().map(function (row) {
+      var record = {};
+      cols.forEach(function (c, i) {
+        var text = cellText(row, i);
+        if (LISTS.indexOf(c.key) !== -1) record[c.key] = text ? text.split(", ") : [];
+        else if (NUMBERS.indexOf(c.key) !== -1) record[c.key] = Number(text);
+        else record[c.key] = text;
+      });
+      record.url = rowUrl(row);
+      return record;
+    });
+    return JSON.stringify(records, null, 2) + "\n";
+  }
+
+  function download(format) {
+    var csv = format === "csv";
+    var blob = new Blob([csv ? toCsv() : toJson()],
+      { type: csv ? "text/csv;charset=utf-8" : "application/json;charset=utf-8" });
+    var url = URL.createObjectURL(blob);
+    var link = document.createElement("a");
+    link.href = url;
+    link.download = "fmcat-catalog." + (csv ? "csv" : "json");
+    link.hidden = true;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  }
+
   table.tHead.addEventListener("click", function (event) {
     var th = event.target.closest("th[data-fmcat-sort]");
     if (!th) return;
@@ -87,6 +162,9 @@
     setTimeout(function () { apply(); writeUrl(); }, 0);
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
+  Array.prototype.forEach.call(form.querySelectorAll("[data-fmcat-download]"), function (button) {
+    button.addEventListener("click", function () { download(button.getAttribute("data-fmcat-download")); });
+  });
   readUrl();
   apply();
 })();

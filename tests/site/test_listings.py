@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fmcat.analysis.discovery import DIMENSIONS, listed
+from pathlib import Path
+
+from fmcat.analysis.discovery import DIMENSIONS, listed, reach_index
 from fmcat.core.model import CASE_STUDY, PLAYBOOK, FailureMode
 from fmcat.site import listings
+from tests.conftest import read_page
 from tests.site.catalogs import fixture_catalog, fixture_derived, fixture_taxonomy
 
 
@@ -79,3 +82,59 @@ def test_index_rows_leave_out_withdrawn_records_and_join_facts() -> None:
     page = listings.index_page(PLAYBOOK, catalog)
     assert '<table class="fmcat-index fmcat-index--playbook">' in page
     assert page.startswith('---\n{"title": "Mitigation playbooks"}\n---\n\n# Mitigation')
+
+
+def test_reach_lists_playbooks_by_mitigation_and_case_studies_by_citation_or_context() -> None:
+    catalog = fixture_catalog()
+    reach = reach_index(catalog, fixture_derived().tags)
+    serving = reach["stages"]["serving"]  # FM-0001 only
+    assert serving.playbooks == {"MP-0009": ["FM-0001"], "MP-0013": ["FM-0001"]}
+    assert serving.cases_citing == {"CS-0001": ["FM-0001"]}
+    assert serving.cases_context == {}
+    monitoring = reach["stages"]["monitoring"]  # FM-0001 and FM-0002; FM-0003 withdrawn
+    assert list(monitoring.playbooks) == ["MP-0009", "MP-0011", "MP-0013"]
+    # Case studies carry a data domain and a model family of their own.
+    tabular = reach["data_domain"]["tabular"]
+    assert tabular.cases_context == {"CS-0001": ["origin"]}
+    assert tabular.cases_citing == {"CS-0001": ["FM-0001"]}
+    series = reach["data_domain"]["time-series"]  # no failure mode has it
+    assert series.playbooks == {}
+    assert series.cases_context == {"CS-0001": ["reused in"]}
+
+
+def test_browse_value_page_lists_playbooks_and_case_studies_with_why() -> None:
+    catalog, taxonomy = fixture_catalog(), fixture_taxonomy()
+    pages = listings.browse_pages(catalog, taxonomy, fixture_derived().tags)
+    serving = pages["browse/stage/serving/index.md"]
+    assert "## Playbooks {#playbooks}" in serving
+    assert "## Case studies {#case-studies}" in serving
+    assert '<a href="../../../playbooks/MP-0013/">MP-0013: ' in serving
+    assert '<a href="../../../case-studies/CS-0001/">CS-0001: ' in serving
+    assert "MP-0011" not in serving  # mitigates FM-0002, which is not at this stage
+    series = pages["browse/data-domain/time-series/index.md"]
+    assert "No playbook mitigates" in series
+    assert '<a href="../../../case-studies/CS-0001/">CS-0001: ' in series
+    index = pages["browse/index.md"]
+    assert "playbooks" in index.split("## Lifecycle stage", 1)[0].lower()
+
+
+def test_built_browse_pages_link_playbooks_and_case_studies(built_fixture: Path) -> None:
+    soup = read_page(built_fixture, "browse/stage/monitoring/")
+    assert [a.get_text() for a in soup.select(".fmcat-listing a")] == [
+        "FM-0001: Covariate shift in input features",
+        "FM-0002: Prior shift changes base rates"]
+    playbooks = soup.select("#playbooks + table.fmcat-related tbody tr")
+    assert [tr.find("a")["href"] for tr in playbooks] == [
+        "../../../playbooks/MP-0009/", "../../../playbooks/MP-0011/",
+        "../../../playbooks/MP-0013/"]
+    mitigates = [a["href"] for a in playbooks[1].select("td:last-child a")]
+    assert mitigates == ["../../../failure-modes/FM-0002/"]
+    [case] = soup.select("#case-studies + table.fmcat-related tbody tr")
+    assert case.find("a")["href"] == "../../../case-studies/CS-0001/"
+    assert "FM-0001" in case.get_text()
+    reused = read_page(built_fixture, "browse/model-family/forecasting/")
+    [case] = reused.select("#case-studies + table.fmcat-related tbody tr")
+    assert "reused in" in case.get_text()
+    for href in [a["href"] for a in soup.select("table.fmcat-related a")]:
+        target = built_fixture / "browse/stage/monitoring" / href / "index.html"
+        assert target.resolve().is_file(), href

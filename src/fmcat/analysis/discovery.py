@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fmcat.core.catalog import Catalog, Entry
-from fmcat.core.model import FailureMode
+from fmcat.core.model import CaseStudy, FailureMode
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,69 @@ def tag_index(catalog: Catalog) -> dict[str, dict[str, list[str]]]:
             for value in values_of(record, dimension):
                 index[dimension.field][value].append(entry.id)
     return {field: dict(values) for field, values in index.items()}
+
+
+CONTEXT_FIELDS = ("data_domain", "model_family")
+"""The dimensions a case study carries itself, in its origin and reuse contexts.
+Playbooks carry none: they are reached through the failure modes they mitigate."""
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The playbooks and case studies that go with one dimension value, and why.
+
+    Each dict maps a record ID (sorted) to what puts it there: the value's
+    failure modes it mitigates or cites, or the contexts ("origin",
+    "reused in") in which a case study has the value itself.
+    """
+
+    playbooks: dict[str, list[str]]
+    cases_citing: dict[str, list[str]]
+    cases_context: dict[str, list[str]]
+
+
+def _sorted(index: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {key: index[key] for key in sorted(index)}
+
+
+def reach_index(catalog: Catalog,
+                tags: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, Reach]]:
+    """dimension field → value → Reach, for every value that has failure modes or
+    a case study of its own. Withdrawn records are left out, as in `tag_index`."""
+    contexts: dict[str, dict[str, dict[str, list[str]]]] = {f: {} for f in CONTEXT_FIELDS}
+    for entry in catalog.case_studies:
+        record = entry.record
+        assert isinstance(record, CaseStudy)
+        if not record.is_listed:
+            continue
+        for label, context in [("origin", record.origin),
+                               *(("reused in", c) for c in record.reused_in)]:
+            for field in CONTEXT_FIELDS:
+                why = contexts[field].setdefault(getattr(context, field), {}) \
+                    .setdefault(entry.id, [])
+                if label not in why:
+                    why.append(label)
+    result: dict[str, dict[str, Reach]] = {}
+    for field, values in tags.items():
+        result[field] = {}
+        for value in sorted({*values, *contexts.get(field, {})}):
+            playbooks: dict[str, list[str]] = defaultdict(list)
+            citing: dict[str, list[str]] = defaultdict(list)
+            for fm_id in values.get(value, []):
+                record = catalog.entries[fm_id].record
+                assert isinstance(record, FailureMode)
+                for mitigation in record.mitigations:
+                    playbook = catalog.resolve(mitigation.playbook)
+                    if playbook and playbook.record.is_listed \
+                            and fm_id not in playbooks[playbook.id]:
+                        playbooks[playbook.id].append(fm_id)
+                for case_id in catalog.cited_by_cases.get(fm_id, []):
+                    case = catalog.entries.get(case_id)
+                    if case and isinstance(case.record, CaseStudy) and case.record.is_listed:
+                        citing[case_id].append(fm_id)
+            result[field][value] = Reach(_sorted(playbooks), _sorted(citing),
+                                         _sorted(contexts.get(field, {}).get(value, {})))
+    return result
 
 
 @dataclass(frozen=True)

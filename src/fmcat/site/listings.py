@@ -11,7 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import get_args
 
-from fmcat.analysis.discovery import DIMENSION_BY_FIELD, DIMENSIONS, Dimension, Observed, values_of
+from fmcat.analysis.discovery import (
+    DIMENSION_BY_FIELD,
+    DIMENSIONS,
+    Dimension,
+    Observed,
+    Reach,
+    reach_index,
+    values_of,
+)
 from fmcat.core.catalog import Catalog, Entry
 from fmcat.core.model import (
     CASE_STUDY,
@@ -26,6 +34,8 @@ from fmcat.core.model import (
 from fmcat.core.taxonomy import Taxonomy
 from fmcat.core.text import duration_text
 from fmcat.core.urls import Link, rel_from
+from fmcat.site.browse import EMPTY_REACH, related_sections
+from fmcat.site.browse import INTRO as BROWSE_INTRO
 from fmcat.site.render import render, render_block
 from fmcat.site.views import dot_class, page, severity_class
 
@@ -229,6 +239,7 @@ class BrowseValue:
     url: str
     count: int
     note: str = ""
+    counts: str = ""
 
 
 @dataclass(frozen=True)
@@ -238,13 +249,24 @@ class BrowseGroup:
     values: tuple[BrowseValue, ...]
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
 def _group(dimension: Dimension, taxonomy: Taxonomy, index: dict[str, list[str]],
-           *, notes: bool) -> BrowseGroup:
+           reach: dict[str, Reach], *, notes: bool) -> BrowseGroup:
     values = []
     for value, term in taxonomy.vocabulary(dimension.vocabulary).items():
         note = getattr(term, "description", "") if notes else ""
+        count = len(index.get(value, []))
+        here = reach.get(value, EMPTY_REACH)
+        counts = " · ".join((
+            _plural(count, "failure mode", "failure modes"),
+            _plural(len(here.playbooks), "playbook", "playbooks"),
+            _plural(len({*here.cases_citing, *here.cases_context}), "case study",
+                    "case studies")))
         values.append(BrowseValue(taxonomy.title_of(dimension.vocabulary, value),
-                                  dimension.value_url(value), len(index.get(value, [])), note))
+                                  dimension.value_url(value), count, note, counts))
     return BrowseGroup(dimension.title, dimension.slug, tuple(values))
 
 
@@ -252,12 +274,14 @@ def browse_pages(catalog: Catalog, taxonomy: Taxonomy,
                  index: dict[str, dict[str, list[str]]]) -> dict[str, str]:
     """src_uri → Markdown for the browse index, one page per dimension and per value."""
     pages: dict[str, str] = {}
-    groups = [_group(d, taxonomy, index[d.field], notes=False) for d in DIMENSIONS]
-    intro = "Failure modes by each way they are classified. Counts exclude withdrawn entries."
-    pages[f"{BROWSE_URL}index.md"] = page("Browse", intro + "\n" + render(
+    reach = reach_index(catalog, index)
+    groups = [_group(d, taxonomy, index[d.field], reach[d.field], notes=False)
+              for d in DIMENSIONS]
+    pages[f"{BROWSE_URL}index.md"] = page("Browse", BROWSE_INTRO + "\n" + render(
         "fragments/browse.html", groups=groups, rel=rel_from(BROWSE_URL)))
     for dimension in DIMENSIONS:
-        group = _group(dimension, taxonomy, index[dimension.field], notes=True)
+        group = _group(dimension, taxonomy, index[dimension.field], reach[dimension.field],
+                       notes=True)
         pages[f"{dimension.url()}index.md"] = page(dimension.title, render(
             "fragments/browse.html", groups=[group], rel=rel_from(dimension.url())))
         for value in taxonomy.vocabulary(dimension.vocabulary):
@@ -266,8 +290,9 @@ def browse_pages(catalog: Catalog, taxonomy: Taxonomy,
                     for i in index[dimension.field].get(value, [])]
             term = taxonomy.vocabulary(dimension.vocabulary)[value]
             title = f"{dimension.title}: {taxonomy.title_of(dimension.vocabulary, value)}"
-            body = render_block("fragments/listing.html", rows=rows, rel=rel_from(url),
-                                description=getattr(term, "description", ""))
+            body = render("fragments/browse-value.html", rows=rows, rel=rel_from(url),
+                          description=getattr(term, "description", ""),
+                          sections=related_sections(reach[dimension.field].get(value), catalog))
             pages[f"{url}index.md"] = page(title, body)
     return pages
 
