@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from fmcat.analysis.discovery import DIMENSIONS, listed, reach_index
 from fmcat.core.model import CASE_STUDY, PLAYBOOK, FailureMode
 from fmcat.site import listings
@@ -138,3 +140,28 @@ def test_built_browse_pages_link_playbooks_and_case_studies(built_fixture: Path)
     for href in [a["href"] for a in soup.select("table.fmcat-related a")]:
         target = built_fixture / "browse/stage/monitoring" / href / "index.html"
         assert target.resolve().is_file(), href
+
+
+@pytest.mark.parametrize(("title", "short"), [
+    ("Null-rate spike in a critical feature", "Null-rate spike in a critical…"),
+    ("Prior shift changes base rates", "Prior shift changes base rates"),
+    ("Image acquisition shift from a new camera or sensor", "Image acquisition shift from a new…"),
+    ("Training on the test set", "Training on the test set"),
+    ("Leakage of the label through a join on the outcome", "Leakage of the label through…"),
+    ("Supercalifragilisticexpialidociousnessesses", "Supercalifragilisticexpialidociousn…"),
+])
+def test_short_title_cuts_at_a_word_and_never_on_a_little_word(title: str, short: str) -> None:
+    assert listings.short_title(title) == short
+    assert len(listings.short_title(title)) <= listings.SHORT_TITLE
+
+
+def test_matrix_cells_carry_their_stage_and_marks_and_the_stages_their_totals() -> None:
+    catalog, taxonomy = fixture_catalog(), fixture_taxonomy()
+    matrix = listings.matrix(listed(catalog), taxonomy)
+    stage_index = list(taxonomy.stages).index("serving")
+    assert matrix.rows[0].cells[stage_index].stage == "Serving"
+    per_stage = [sum(len(row.cells[i].items) for row in matrix.rows)
+                 for i in range(len(taxonomy.stages))]
+    assert list(matrix.stage_totals) == per_stage
+    lowest = matrix.legend[-1]
+    assert (lowest.mark, lowest.mark_class) == ("L", "fmcat-mark fmcat-mark--low")

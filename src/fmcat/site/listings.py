@@ -153,17 +153,49 @@ def catalog_page(entries: list[Entry], taxonomy: Taxonomy,
     return page("Catalog", f"{intro}\n\n{table}", wide=True)
 
 
+SHORT_TITLE = 36
+"""Characters of a title a matrix cell shows at full width; the whole title is its
+tooltip, and the cards of a narrow screen show it whole."""
+
+_DANGLING = frozenset({"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or",
+                       "the", "to", "with"})
+
+
+def short_title(title: str, limit: int = SHORT_TITLE) -> str:
+    """A title cut at a word boundary to fit a compact cell, marked with an ellipsis.
+
+    A cut never ends on a dangling little word ("Null-rate spike in a…").
+    """
+    if len(title) <= limit:
+        return title
+    words = title[: limit - 1].split(" ")
+    if len(words) > 1:
+        words.pop()  # the word the cut went through
+    while len(words) > 1 and words[-1].lower() in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(" ,;:-–—") + "…"
+
+
+def severity_mark(severity: str) -> tuple[str, str]:
+    """The letter and CSS classes of a severity mark, readable without its colour."""
+    return severity[:1].upper(), f"fmcat-mark fmcat-mark--{severity}"
+
+
 @dataclass(frozen=True)
 class MatrixItem:
     id: str
     title: str
+    short_title: str
     severity: str
     dot_class: str
+    mark: str
+    mark_class: str
     url: str
 
 
 @dataclass(frozen=True)
 class MatrixCell:
+    stage: str
     items: tuple[MatrixItem, ...]
     css_class: str
 
@@ -179,24 +211,35 @@ class MatrixRow:
 class LegendKey:
     label: str
     dot_class: str
+    mark: str
+    mark_class: str
 
 
 @dataclass(frozen=True)
 class Matrix:
     stages: tuple[Link, ...]
+    stage_totals: tuple[int, ...]
     rows: tuple[MatrixRow, ...]
     legend: tuple[LegendKey, ...]
 
 
-def matrix_cell(items: list[MatrixItem]) -> MatrixCell:
+def matrix_cell(items: list[MatrixItem], stage: str = "") -> MatrixCell:
     css_class = "fmcat-matrix__cell" if items else "fmcat-matrix__cell fmcat-matrix__cell--empty"
-    return MatrixCell(tuple(items), css_class)
+    return MatrixCell(stage, tuple(items), css_class)
 
 
 def severity_legend(taxonomy: Taxonomy) -> tuple[LegendKey, ...]:
     """The taxonomy's severities, most severe first."""
     ranked = sorted(taxonomy.severities.items(), key=lambda item: -item[1].rank)
-    return tuple(LegendKey(name, dot_class(name)) for name, _ in ranked)
+    return tuple(LegendKey(name, dot_class(name), *severity_mark(name)) for name, _ in ranked)
+
+
+def matrix_item(entry: Entry) -> MatrixItem:
+    record = entry.record
+    assert isinstance(record, FailureMode)
+    return MatrixItem(record.id, record.title, short_title(record.title), record.severity,
+                      dot_class(record.severity), *severity_mark(record.severity),
+                      entry.kind.url(record.id))
 
 
 def matrix(entries: list[Entry], taxonomy: Taxonomy) -> Matrix:
@@ -204,22 +247,24 @@ def matrix(entries: list[Entry], taxonomy: Taxonomy) -> Matrix:
     stages = list(taxonomy.stages)
     cells: dict[tuple[str, str], list[MatrixItem]] = {}
     totals: dict[str, int] = {}
+    stage_totals: dict[str, int] = {}
     for entry in entries:
         record = entry.record
         assert isinstance(record, FailureMode)
         totals[record.category] = totals.get(record.category, 0) + 1
-        item = MatrixItem(record.id, record.title, record.severity, dot_class(record.severity),
-                          entry.kind.url(record.id))
+        item = matrix_item(entry)
         for stage in record.stages:
             cells.setdefault((record.category, stage), []).append(item)
+            stage_totals[stage] = stage_totals.get(stage, 0) + 1
     category_dim, stage_dim = DIMENSION_BY_FIELD["category"], DIMENSION_BY_FIELD["stages"]
+    titles = {s: taxonomy.title_of("stages", s) for s in stages}
     return Matrix(
-        stages=tuple(Link(taxonomy.title_of("stages", s), stage_dim.value_url(s))
-                     for s in stages),
+        stages=tuple(Link(titles[s], stage_dim.value_url(s)) for s in stages),
+        stage_totals=tuple(stage_totals.get(s, 0) for s in stages),
         rows=tuple(
             MatrixRow(Link(taxonomy.title_of("categories", c), category_dim.value_url(c)),
                       totals.get(c, 0),
-                      tuple(matrix_cell(cells.get((c, s), [])) for s in stages))
+                      tuple(matrix_cell(cells.get((c, s), []), titles[s]) for s in stages))
             for c in taxonomy.categories),
         legend=severity_legend(taxonomy),
     )

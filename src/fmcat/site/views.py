@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from markupsafe import Markup, escape
+
 
 def page(title: str, content: str, *, heading: bool = True, wide: bool = False) -> str:
     """A generated Markdown page with front matter we write ourselves.
@@ -25,3 +27,13 @@ def severity_class(severity: str) -> str:
 def dot_class(severity: str) -> str:
     """The CSS classes of a severity dot (the matrix and its legend)."""
     return f"fmcat-dot fmcat-dot--{severity}"
+
+
+def breakable(name: str) -> Markup:
+    """A machine name (`train_test_overlap`) that wraps after its underscores only.
+
+    Browsers break a long token anywhere once it overflows ("train_te st_overl
+    ap"); a `<wbr>` after each underscore offers them a better place. The
+    name is escaped first: only the `<wbr>` are markup.
+    """
+    return Markup("_<wbr>").join(escape(part) for part in name.split("_"))

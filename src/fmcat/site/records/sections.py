@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from fmcat.core.catalog import Catalog
 from fmcat.core.model import CaseStudy, FailureMode, Playbook, Record
 from fmcat.core.taxonomy import Taxonomy
 from fmcat.core.text import duration_text
 from fmcat.core.urls import Link, record_url
-from fmcat.site.views import severity_class
+from fmcat.site.views import breakable, severity_class
 
 
 @dataclass(frozen=True)
 class DetectorRow:
     signal: str
+    signal_html: Markup
     signal_title: str
     condition: str
     window: str
@@ -34,6 +37,7 @@ def detector_rows(record: FailureMode, taxonomy: Taxonomy) -> list[DetectorRow]:
         suffix = f" {unit}" if unit in ("ms", "minutes", "hours") else ""
         rows.append(DetectorRow(
             signal=detector.signal,
+            signal_html=breakable(detector.signal),
             signal_title=signal.title if signal else detector.signal,
             condition=f"{detector.op} {value}{suffix}",
             window=duration_text(detector.window),
