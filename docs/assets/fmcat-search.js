@@ -52,13 +52,14 @@
   // Its top results are put in tiers, keeping its order within a tier:
   // the exact ID, then title (or a form of it: "calibration" for
   // "Miscalibration"), then a signal name, then the rest. Incidents are
-  // found by their ID, so their titles do not lift them.
+  // short, so Pagefind ranks them high on any word of their titles; readers
+  // find them by ID, and otherwise want the records that explain them first.
   function tier(result, terms, query) {
     var meta = result.meta || {};
     var id = (meta.title || "").split(" ")[0];
     if (id && id.toLowerCase() === query.toLowerCase()) return 0;
-    if (meta.kind !== "Incident" &&
-        matchesAll(terms, words(meta.title).concat(words(meta.keys)), false)) return 1;
+    if (meta.kind === "Incident") return 4;
+    if (matchesAll(terms, words(meta.title).concat(words(meta.keys)), false)) return 1;
     if (matchesAll(terms, words(meta.signals), false)) return 2;
     return 3;
   }
@@ -93,7 +94,19 @@
     for (var next = first + 1; sentence.length < 80 && next < sentences.length; next++) {
       sentence += " " + sentences[next].trim();
     }
-    if (sentence.length > 240) sentence = sentence.slice(0, 239).replace(/\s+\S*$/, "") + " …";
+    // Long sentences are cut to about 240 characters around the first match.
+    if (sentence.length > 240) {
+      var at = 0;
+      if (pattern) {
+        pattern.lastIndex = 0;
+        var found = pattern.exec(sentence);
+        at = found ? found.index : 0;
+      }
+      var from = at > 160 ? sentence.lastIndexOf(" ", at - 80) + 1 : 0;
+      var cut = sentence.slice(from, from + 240);
+      if (from + 240 < sentence.length) cut = cut.replace(/\s+\S*$/, "") + " …";
+      sentence = (from > 0 ? "… " : "") + cut;
+    }
     var excerpt = document.createElement("p");
     var last = 0;
     if (pattern) {
