@@ -91,6 +91,43 @@ def test_search_by_tag_value_finds_entries_before_listings(page: object,
     assert paths[0].startswith("/failure-modes/FM-")
 
 
+@pytest.mark.parametrize(("query", "entry_id", "within"), [
+    ("null_rate", "FM-0013", 1),     # Null-rate spike; FM-0026 also watches null_rate
+    ("calibration", "FM-0010", 3),   # Miscalibration after retraining
+    ("psi", "FM-0001", 1),           # Covariate shift: its first detector watches psi
+    ("forecasting", "FM-0032", 1),   # Seasonality mistaken for drift in forecasting
+])
+def test_names_rank_first(page: object, site_url: str, query: str, entry_id: str,
+                          within: int) -> None:
+    paths = _search(page, site_url, query)
+    assert f"/failure-modes/{entry_id}/" in paths[:within], paths
+
+
+def test_a_result_reads_as_title_and_a_summary_sentence(page: object, site_url: str) -> None:
+    record = load_catalog(REPO).entries["FM-0013"].record
+    _search(page, site_url, "missing")
+    result = page.locator(  # type: ignore[attr-defined]
+        ".md-search-result__item > a[href$='/failure-modes/FM-0013/']")
+    assert "Null-rate spike in a critical feature" in result.locator("h1").inner_text()
+    excerpt = result.locator("p").inner_text()
+    summary = " ".join(record.summary.split())
+    assert excerpt.strip(" …") in summary, excerpt
+    assert "data-quality" not in excerpt and "missing-data" not in excerpt
+    assert result.locator("p mark").first.inner_text().lower() == "missing"
+
+
+def test_an_incident_is_found_by_id_and_shown_where_it_leads(page: object,
+                                                             site_url: str) -> None:
+    incident = load_catalog(REPO).incidents["INC-2026-0012"].record
+    paths = _search(page, site_url, "INC-2026-0012")
+    assert paths[0] == f"/failure-modes/{incident.failure_modes[0]}/", paths
+    page.locator(".md-search-result__item > a").first.click()  # type: ignore[attr-defined]
+    page.wait_for_url("**#INC-2026-0012")  # type: ignore[attr-defined]
+    shown = page.locator("[id='INC-2026-0012']")  # type: ignore[attr-defined]
+    assert incident.title in shown.inner_text()
+    assert shown.is_visible()
+
+
 def test_catalog_filters_by_two_facets_and_the_url_reproduces_it(page: object,
                                                                  site_url: str) -> None:
     catalog = load_catalog(REPO)

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from fmcat.site.search import BODY_END, BODY_START, SearchIndex, SearchIndexError, search_document
+from fmcat.site.search import (
+    BODY_END,
+    BODY_START,
+    SearchIndex,
+    SearchIndexError,
+    search_document,
+    title_keywords,
+)
 
 PAGE = ('<!doctype html><html lang="en" class="no-js"><head><title>FM-0001: Shift</title>'
         '<script>chrome()</script></head><body><nav>menu</nav>'
@@ -61,8 +68,49 @@ def test_every_page_marked_for_search_is_in_the_index(built_fixture: Path) -> No
         if soup.find(attrs={"data-pagefind-body": True}) is not None:
             rel = path.parent.relative_to(built_fixture).as_posix()
             marked.add("/" if rel == "." else f"/{rel}/")
-    indexed = {str(fragment["url"]) for fragment in _fragments(built_fixture)}
+    indexed = {str(fragment["url"]) for fragment in _fragments(built_fixture)
+               if "target" not in fragment["meta"]}  # incidents: see below
     assert "/failure-modes/FM-0001/" in marked
     assert "/failure-modes/FM-0003/" not in marked  # withdrawn
     assert "/" in marked  # hand-written pages are indexed
     assert indexed == marked
+
+
+@pytest.mark.slow
+def test_an_incident_is_indexed_and_leads_to_its_anchor_on_a_failure_mode_page(
+        built_fixture: Path) -> None:
+    incidents = {fragment["meta"]["title"].split()[0]: fragment["meta"]  # type: ignore[index]
+                 for fragment in _fragments(built_fixture) if "target" in fragment["meta"]}
+    assert set(incidents) == {"INC-2026-0001", "INC-2026-0002"}
+    meta = incidents["INC-2026-0001"]
+    assert meta["kind"] == "Incident"
+    assert meta["target"] == "failure-modes/FM-0001/#INC-2026-0001"
+    page = BeautifulSoup((built_fixture / "failure-modes" / "FM-0001" / "index.html")
+                         .read_text(encoding="utf-8"), "html.parser")
+    shown = page.find(id="INC-2026-0001")
+    assert shown is not None and shown.name == "li"
+    assert "INC-2026-0001" in shown.get_text()
+    # No page is written for the stand-in.
+    assert not (built_fixture / "incidents").exists()
+
+
+@pytest.mark.slow
+def test_record_results_carry_their_summary_not_their_tags(built_fixture: Path) -> None:
+    meta = next(fragment["meta"] for fragment in _fragments(built_fixture)
+                if fragment["url"] == "/failure-modes/FM-0001/")
+    assert meta["kind"] == "Failure mode"  # type: ignore[index]
+    assert meta["summary"].startswith("The distribution")  # type: ignore[index]
+    assert "FM-0001" in meta["keys"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("title", "form"), [
+    ("Null-rate spike in a critical feature", "null_rate"),
+    ("Miscalibration after retraining", "calibration"),
+    ("Non-representative holdout set", "representative"),
+])
+def test_title_keywords_hold_the_forms_readers_type(title: str, form: str) -> None:
+    assert form in title_keywords(title)
+
+
+def test_title_keywords_leave_short_and_plain_words_alone() -> None:
+    assert title_keywords("Untie the unit test") == []

@@ -48,6 +48,7 @@ class Link:
     label: str
     url: str
     note: str = ""
+    anchor: str = ""  # a fixed id for the item itself, e.g. an incident's ID
 
 
 # --- what the site publishes, so aliases can be refused without a build -----

@@ -115,6 +115,7 @@ class SiteBuild:
         self.home = home_summary(catalog, self.plan.derived)
         self.scratch = Path(tempfile.mkdtemp(prefix="fmcat-build-"))  # removed by close()
         self.search = SearchIndex(self.scratch / "search")
+        self.search.add_incidents(catalog)
         self.writer: OutputWriter | None = None
         self.nav_cache = RenderOnce()  # overrides/partials/nav.html
 

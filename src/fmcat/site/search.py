@@ -18,6 +18,18 @@ full page (Material's chrome is most of each file) made up most of
 Pagefind's time and memory: on 5,000 record pages, 9.8 s and 630 MB against
 3.2 s and 210 MB for the stand-ins (`benchmarks/`). The results are the
 same, because the indexed markup is the same bytes.
+
+Incidents have no page of their own: each is shown in the Incidents list
+of the failure modes it cites, under an anchor named by its ID. Search gets
+a stand-in for each incident, written straight to the scratch folder, whose
+`target` meta sends the reader to that anchor on the first listed failure
+mode it cites (fmcat-search.js follows `target` instead of the stand-in's
+own URL, which the site does not have).
+
+Ranking: a record's ID, the forms of its title readers type, and its
+signal names are indexed at the top weight; tags and cited IDs lower (see
+fmcat-record.html). Result text comes from the `summary` meta (the record's
+summary), not Pagefind's excerpt, which would often be the hidden terms.
 """
 
 from __future__ import annotations
@@ -27,7 +39,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+
+from fmcat.core.catalog import Catalog, Entry, IncidentEntry
+from fmcat.core.urls import record_url
+from fmcat.site.render import render
 
 BUNDLE = "pagefind"
 
@@ -40,6 +57,61 @@ BODY_END = "<!--fmcat:search-end-->"
 
 _HTML_TAG = re.compile(r"<html\b[^>]*>")
 _TITLE = re.compile(r"<title>[^<]*</title>")
+_WORD = re.compile(r"[\w-]+")
+
+# A reader searches for the quantity ("calibration"), the title may name its
+# failure ("Miscalibration"): title words are indexed without these prefixes too.
+NEGATING_PREFIXES = ("mis", "non", "un")
+_SHORTEST_STEM = 5
+
+
+def title_keywords(title: str) -> list[str]:
+    """The forms of a title's words a reader may type that the title does not hold.
+
+    `Null-rate spike` → `null_rate` (signal names are written with `_`);
+    `Miscalibration after retraining` → `calibration`.
+    """
+    forms: list[str] = []
+    for word in _WORD.findall(title.lower()):
+        if "-" in word:
+            forms.append(word.replace("-", "_"))
+        for prefix in NEGATING_PREFIXES:
+            stem = word[len(prefix):].lstrip("-")
+            if word.startswith(prefix) and len(stem) >= _SHORTEST_STEM:
+                forms.append(stem)
+    return list(dict.fromkeys(forms))
+
+
+def incident_shown_on(item: IncidentEntry, catalog: Catalog) -> Entry | None:
+    """The first listed failure mode an incident cites: search leads there."""
+    for record_id in item.record.failure_modes:
+        target = catalog.resolve(record_id)
+        if target is not None and target.record.is_listed:
+            return target
+    return None
+
+
+@dataclass(frozen=True)
+class IncidentHit:
+    """What search shows for an incident, and where it leads (site-root-relative)."""
+
+    id: str
+    title: str
+    summary: str
+    target: str
+
+
+def incident_hit(item: IncidentEntry, catalog: Catalog) -> IncidentHit | None:
+    """The search view of an incident; None if no listed page shows it."""
+    shown_on = incident_shown_on(item, catalog)
+    if shown_on is None:
+        return None
+    incident = item.record
+    facts = (f"Incident detected {incident.detected:%Y-%m-%d} by {incident.team}, "
+             f"severity {incident.severity}; see {shown_on.id}: {shown_on.record.title}.")
+    summary = incident.summary.strip()
+    return IncidentHit(incident.id, incident.title, f"{summary} {facts}" if summary else facts,
+                       f"{record_url(shown_on.id)}#{incident.id}")
 
 
 class SearchIndexError(Exception):
@@ -95,6 +167,19 @@ class SearchIndex:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(document, encoding="utf-8")
         self.pages += 1
+
+    def add_incidents(self, catalog: Catalog) -> None:
+        """Index each incident a listed failure mode shows (see the module's docstring)."""
+        for incident_id, item in catalog.incidents.items():
+            hit = incident_hit(item, catalog)
+            if hit is None:
+                continue
+            document = render("fragments/search-incident.html", v=hit)
+            # Not a site path: the stand-in exists only for Pagefind.
+            target = self._scratch / "incidents" / incident_id / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(document, encoding="utf-8")
+            self.pages += 1
 
     def write(self, site_dir: Path) -> None:
         """Write the search bundle into `site_dir/pagefind/`."""

@@ -30,12 +30,12 @@ def entry_links(ids: Iterable[str], catalog: Catalog) -> tuple[Link, ...]:
 
 
 def incident_links(ids: Iterable[str], catalog: Catalog) -> tuple[Link, ...]:
-    """Incidents have no page: a label and a note, no URL."""
+    """Incidents have no page: a label, a note and their ID as anchor (search leads there)."""
     links = []
     for incident_id in ids:
         item = catalog.incidents[incident_id].record
         note = f"{item.detected:%Y-%m-%d}, {item.team}, {item.severity}"
-        links.append(Link(f"{item.id}: {item.title}", "", note))
+        links.append(Link(f"{item.id}: {item.title}", "", note, anchor=item.id))
     return tuple(links)
 
 

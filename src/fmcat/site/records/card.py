@@ -16,6 +16,7 @@ from fmcat.site import trends_pages
 from fmcat.site.derived import Derived
 from fmcat.site.listings import INDEX_TITLES
 from fmcat.site.outputs import drill_path
+from fmcat.site.search import title_keywords
 from fmcat.site.views import severity_class
 
 DRAFT_NOTE = "This entry is a draft: it has not been reviewed yet."
@@ -73,6 +74,8 @@ class RecordView:
     sparkline: str
     usage: str
     drill: str
+    search_keys: str
+    search_signals: str
     search_terms: str
     completeness: int
     noindex: bool
@@ -157,6 +160,9 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         usage=usage_text(derived.usage.get(record.id)) if isinstance(record, Playbook) else "",
         drill=drill_path(record.id) if isinstance(record, FailureMode)
         and record.is_listed else "",
+        search_keys=" ".join(search_keys(record)),
+        search_signals=" ".join(dict.fromkeys(d.signal for d in record.detectors))
+        if isinstance(record, FailureMode) else "",
         search_terms=" ".join(search_terms(record)),
         completeness=round(score * 100),
         noindex=not record.is_listed,
@@ -182,17 +188,22 @@ def usage_text(item: PlaybookUsage | None) -> str:
     return f"used in {plural(item.uses, 'incident')}{suffix}"
 
 
-def search_terms(record: Record) -> list[str]:
-    """What readers look a record up by besides its title: ID, tags, signals.
+def search_keys(record: Record) -> list[str]:
+    """What names a record: its ID and the forms of its title readers type.
 
-    Indexed with a high weight (see fmcat-record.html), which also ranks a
-    record above anything that merely mentions it.
+    Indexed at the top weight, above signal names and then tags (see
+    fmcat-record.html): `null_rate` finds the null-rate entry before the
+    entries that merely watch that signal.
     """
-    terms = [record.id]
+    return [record.id, *title_keywords(record.title)]
+
+
+def search_terms(record: Record) -> list[str]:
+    """What else readers look a record up by: tags, playbook kinds, cited IDs."""
+    terms: list[str] = []
     if isinstance(record, FailureMode):
         for dimension in DIMENSIONS:
             terms.extend(values_of(record, dimension))
-        terms.extend(detector.signal for detector in record.detectors)
     elif isinstance(record, Playbook):
         terms.extend(record.kinds)
     elif isinstance(record, CaseStudy):
