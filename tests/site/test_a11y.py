@@ -87,3 +87,31 @@ def test_no_serious_or_critical_axe_violation(browser: object, axe_js: Path,
         context.close()
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     assert not blocking, f"{scheme} /{_path(site, page)}:\n{_report(blocking)}"
+
+
+def test_catalog_filters_and_sorting_work_from_the_keyboard(browser: object,
+                                                            a11y_site: tuple[str, Path]) -> None:
+    url, _ = a11y_site
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    try:
+        tab = context.new_page()
+        tab.goto(url + "failure-modes/")
+        tab.locator("select[name=severity]").focus()
+        tab.keyboard.press("ArrowDown")  # "any" -> the first severity
+        assert tab.locator("select[name=severity]").input_value() != ""
+        shown = tab.locator("#fmcat-catalog tbody tr:not([hidden])").count()
+        assert 0 < shown < tab.locator("#fmcat-catalog tbody tr").count()
+        title = tab.locator("th[data-fmcat-sort=title]")
+        for _ in range(20):  # Tab on from the filters to the Title column's header
+            tab.keyboard.press("Tab")
+            if tab.evaluate("document.activeElement.closest('th[data-fmcat-sort=title]') !== null"):
+                break
+        else:
+            pytest.fail("the Title column header cannot be reached with Tab")
+        tab.keyboard.press("Enter")
+        assert title.get_attribute("aria-sort") == "ascending"
+        tab.keyboard.press(" ")
+        assert title.get_attribute("aria-sort") == "descending"
+        assert "sort=-title" in tab.url
+    finally:
+        context.close()
