@@ -146,6 +146,16 @@
     setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
   }
 
+  // Each sortable header's label becomes a button, so Tab reaches it and
+  // Enter or Space sorts (the click below handles all three).
+  Array.prototype.forEach.call(table.querySelectorAll("th[data-fmcat-sort]"), function (th) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "fmcat-sort";
+    while (th.firstChild) button.appendChild(th.firstChild);
+    th.appendChild(button);
+  });
+
   table.tHead.addEventListener("click", function (event) {
     var th = event.target.closest("th[data-fmcat-sort]");
     if (!th) return;

@@ -26,6 +26,7 @@ from fmcat.site.outputs import SiteOutputs
 from fmcat.site.records import RecordView, record_markdown, record_view
 from fmcat.site.render import Slots
 from fmcat.site.sanitize import sanitize_html
+from fmcat.site.tasklist import label_task_lists
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,13 @@ class SitePlan:
         return self
 
     def finish_html(self, src_uri: str, page_html: str) -> str:
-        """Sanitise contributed pages, then put back the generated HTML held out of Markdown."""
+        """Sanitise contributed pages, put back the generated HTML held out of
+        Markdown, and name task-list checkboxes (after the sanitiser, which
+        would drop the `aria-label`)."""
         if src_uri in self.record_pages:
             page_html = sanitize_html(page_html)
         slots = self.slots.get(src_uri)
-        return slots.fill(page_html) if slots else page_html
+        return label_task_lists(slots.fill(page_html) if slots else page_html)
 
 
 def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
