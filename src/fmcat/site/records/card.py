@@ -16,6 +16,7 @@ from fmcat.site import trends_pages
 from fmcat.site.derived import Derived
 from fmcat.site.listings import INDEX_TITLES
 from fmcat.site.outputs import drill_path
+from fmcat.site.records.evidence import evidence_text, evidence_view
 from fmcat.site.views import severity_class
 
 DRAFT_NOTE = "This entry is a draft: it has not been reviewed yet."
@@ -74,6 +75,7 @@ class RecordView:
     usage: str
     drill: str
     search_terms: str
+    evidence: str
     completeness: int
     noindex: bool
     source_path: str
@@ -158,6 +160,7 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         drill=drill_path(record.id) if isinstance(record, FailureMode)
         and record.is_listed else "",
         search_terms=" ".join(search_terms(record)),
+        evidence=evidence_text(evidence_view(record)),
         completeness=round(score * 100),
         noindex=not record.is_listed,
         source_path=entry.path,
