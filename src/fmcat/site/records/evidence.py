@@ -43,7 +43,8 @@ def _item(type_: str, title: str, url: str) -> EvidenceItem:
 
 
 def evidence_view(record: Record) -> EvidenceView:
-    artifacts = controls = ()
+    artifacts: tuple[EvidenceItem, ...] = ()
+    controls: tuple[EvidenceItem, ...] = ()
     if isinstance(record, FailureMode):
         artifacts = tuple(_item(a.type, a.title, a.url) for a in record.artifacts)
     elif isinstance(record, Playbook):
