@@ -273,6 +273,8 @@ def test_link_without_a_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert capsys.readouterr().out == "playbooks/MP-0003/#steps\n"
     assert main(["link", "CS-0002", "--section", "lessons"]) == 0
     assert capsys.readouterr().out == "case-studies/CS-0002/#lessons\n"
+    assert main(["link", "MP-0003", "--section", "evidence"]) == 0
+    assert capsys.readouterr().out == "playbooks/MP-0003/#evidence\n"
 
 
 def test_link_checks_against_the_catalog(root: Path,

@@ -49,7 +49,9 @@ def test_anchors_are_the_common_then_the_sections_then_the_generated_ones() -> N
     sections = [section.anchor for section in FAILURE_MODE.sections]
     assert found[:2] == ("summary", "history")
     assert list(found[2:2 + len(sections)]) == sections
-    assert found[2 + len(sections):] == ("related", "similar", "case-studies", "incidents")
+    assert found[2 + len(sections):] == ("evidence", "related", "similar", "case-studies",
+                                         "incidents")
+    assert all("evidence" in anchors(kind) for kind in (FAILURE_MODE, PLAYBOOK, CASE_STUDY))
     assert "steps" in anchors(PLAYBOOK) and "steps" not in anchors(CASE_STUDY)
     assert len(set(anchors(PLAYBOOK))) == len(anchors(PLAYBOOK))
 

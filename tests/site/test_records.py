@@ -8,7 +8,7 @@ import pytest
 
 from fmcat.analysis.discovery import NEVER_OBSERVED, Observed
 from fmcat.analysis.metrics import PlaybookUsage
-from fmcat.core.model import CaseStudy, FailureMode, Playbook
+from fmcat.core.model import CaseStudy, FailureMode, Playbook, Reference
 from fmcat.core.urls import Link
 from fmcat.site import records
 from fmcat.site.render import Slots
@@ -87,13 +87,24 @@ def test_search_keys_start_with_the_id_and_terms_hold_the_tags() -> None:
     assert "psi" in view("FM-0001").search_signals.split()
 
 
-def test_detector_rows_format_the_condition_and_window() -> None:
+def test_detector_rows_say_how_the_alert_rule_reads_the_signal() -> None:
     record = fixture_catalog().entries["FM-0001"].record
     assert isinstance(record, FailureMode)
     [row] = records.detector_rows(record, fixture_taxonomy())
-    assert (row.signal_title, row.condition, row.window) == (
-        "Population stability index", ">= 0.25", "1 day")
+    assert (row.signal_title, row.threshold, row.evaluated) == (
+        "Population stability index", ">= 0.25", "average over 1 day")
     assert row.severity_class == "fmcat-severity fmcat-severity--high"
+    # A counter is compared by its increase over the window, as the exported rule does.
+    counter = record.detectors[0].model_copy(update={
+        "signal": "schema_violations", "op": ">", "threshold": 0.0, "window": "1h"})
+    [row] = records.detector_rows(record.model_copy(update={"detectors": [counter]}),
+                                  fixture_taxonomy())
+    assert (row.threshold, row.evaluated) == ("> 0", "increase over 1 hour")
+    assert str(row.signal_html) == "schema_<wbr>violations"
+    unknown = counter.model_copy(update={"signal": "not_in_taxonomy"})
+    [row] = records.detector_rows(record.model_copy(update={"detectors": [unknown]}),
+                                  fixture_taxonomy())
+    assert row.evaluated == "over 1 hour"
 
 
 def test_mitigation_rows_resolve_their_playbooks() -> None:
@@ -102,7 +113,23 @@ def test_mitigation_rows_resolve_their_playbooks() -> None:
     rows = records.mitigation_rows(record, fixture_catalog())
     assert [r.playbook.url for r in rows] == ["playbooks/MP-0013/", "playbooks/MP-0009/"]
     assert rows[1].playbook.label.startswith("MP-0009: ")
-    assert (rows[1].owner, rows[1].time_to_remediate) == ("@fmcat/sre", "1 hour")
+    assert (rows[1].brief.owner, rows[1].brief.time_to_remediate) == ("@fmcat/sre", "1 hour")
+
+
+def test_mitigation_rows_carry_what_on_call_needs_from_each_playbook() -> None:
+    record = fixture_catalog().entries["FM-0001"].record
+    assert isinstance(record, FailureMode)
+    row = records.mitigation_rows(record, fixture_catalog())[1].brief
+    assert row.first_steps == ("Confirm the alert is real.", "Apply the remedy.")
+    assert row.more_steps is None  # two steps: all shown
+    assert row.fallback == "Page the owner."
+    assert row.escalation == "@fmcat/sre after 4 hours: The remedy has not worked."
+    long = fixture_catalog().entries["MP-0009"].record.model_copy(
+        update={"steps": [f"Step {n}." for n in range(1, 6)]})
+    assert isinstance(long, Playbook)
+    brief = records.playbook_brief(long)
+    assert brief.first_steps == ("Step 1.", "Step 2.", "Step 3.")
+    assert brief.more_steps == Link("All 5 steps", "playbooks/MP-0009/#steps")
 
 
 def test_playbook_view_formats_durations() -> None:
@@ -110,8 +137,27 @@ def test_playbook_view_formats_durations() -> None:
     assert isinstance(record, Playbook)
     playbook = records.playbook_view(record)
     assert (playbook.time_to_remediate, playbook.escalate_after) == ("1 hour", "4 hours")
-    assert playbook.controls == (records.ControlRow(
+
+
+def test_evidence_links_out_only_to_web_urls_and_the_card_counts_it() -> None:
+    catalog = fixture_catalog()
+    evidence = records.evidence_view(catalog.entries["FM-0001"].record)
+    assert evidence.artifacts == (records.EvidenceItem(
+        "dashboard", "Feature drift overview", "https://grafana.example.com/d/feature-drift"),)
+    assert [r.title for r in evidence.references] == ["Dataset Shift in Machine Learning"]
+    assert evidence.controls == ()
+    assert view("FM-0001").evidence == "1 artifact (dashboard), 1 reference"
+    playbook = records.evidence_view(catalog.entries["MP-0009"].record)
+    assert playbook.controls == (records.EvidenceItem(
         "dashboard", "Overview", "https://grafana.example.com/d/overview"),)
+    assert view("MP-0009").evidence == "1 control (dashboard), 1 reference"
+    hostile = catalog.entries["FM-0001"].record.model_copy(update={"references": [
+        Reference(title="x", url="javascript:alert(1)"),
+        Reference(title="y", url="ftp://example.com/y")]})
+    assert [r.url for r in records.evidence_view(hostile).references] == ["", ""]
+    bare = catalog.entries["CS-0001"].record.model_copy(update={"references": []})
+    assert records.evidence_view(bare).is_empty
+    assert records.evidence_text(records.evidence_view(bare)) == ""
 
 
 def test_case_study_view_lists_origin_first_and_prints_numbers_as_g() -> None:
@@ -157,6 +203,26 @@ def test_generated_blocks_go_to_the_end_of_their_section_not_into_code() -> None
     assert out.index("## not a heading") < out.index("BLOCK") < out.index("## Next")
     assert records.insert_at_section_ends("## Last {#detection}\nx", {"detection": "B"}) \
         .endswith("x\n\nB\n")
+
+
+def test_generated_blocks_can_open_their_section_before_the_prose() -> None:
+    markdown = "## Detection {#detection}\n\nwhy\n\n## Mitigation {#mitigation}\nhow"
+    out = records.insert_at_section_starts(markdown, {"detection": "DET", "mitigation": "MIT"})
+    assert out.index("{#detection}") < out.index("DET") < out.index("why") \
+        < out.index("{#mitigation}") < out.index("MIT") < out.index("how")
+    assert records.insert_at_section_starts("```\n## x {#detection}\n```", {"detection": "D"}) \
+        == "```\n## x {#detection}\n```"
+
+
+def test_record_markdown_puts_detectors_and_playbooks_before_the_prose() -> None:
+    catalog = fixture_catalog()
+    slots = Slots()
+    text = records.record_markdown(catalog.entries["FM-0001"], catalog, fixture_taxonomy(),
+                                   fixture_derived(), slots)
+    for anchor in ("detection", "mitigation"):
+        after = text[text.index(f"{{#{anchor}}}\n"):].split("\n")[1:]
+        assert next(line for line in after if line).startswith("fmcatslot")
+    assert "## Evidence {#evidence}" in text
 
 
 def test_record_markdown_holds_generated_html_and_keeps_the_body() -> None:

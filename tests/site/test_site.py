@@ -99,7 +99,8 @@ def test_detectors_sit_in_the_detection_section(built_fixture: Path) -> None:
     detection = BeautifulSoup("".join(_section(page, "detection")), "html.parser")
     rows = detection.select(".fmcat-detectors tbody tr")
     cells = [td.get_text(" ", strip=True) for td in rows[0].find_all("td")]
-    assert cells[:5] == ["psi Population stability index", ">= 0.25", "1 day", "high", "alert"]
+    assert cells[:4] == ["psi Population stability index", ">= 0.25 average over 1 day",
+                         "high", "alert"]
 
 
 def test_mitigations_link_their_playbooks(built_fixture: Path) -> None:
@@ -107,11 +108,11 @@ def test_mitigations_link_their_playbooks(built_fixture: Path) -> None:
     mitigation = BeautifulSoup("".join(_section(page, "mitigation")), "html.parser")
     links = [a["href"] for a in mitigation.select(".fmcat-mitigations a")]
     assert links == ["../../playbooks/MP-0013/", "../../playbooks/MP-0009/"]
-    owners = [tr.find_all("td")[3].get_text() for tr in
-              mitigation.select(".fmcat-mitigations tbody tr")]
+    owners = [dd.get_text() for dd in mitigation.select(".fmcat-play__owner dd")]
     assert owners == ["@fmcat/model-quality", "@fmcat/sre"]
-    # ID links in the body became real links.
-    body_links = [a["href"] for a in mitigation.find_all("p")[0].find_all("a")]
+    # ID links in the body (after the playbooks) became real links.
+    prose = [p for p in mitigation.find_all("p") if not p.find_parent(class_="fmcat-mitigations")]
+    body_links = [a["href"] for a in prose[0].find_all("a")]
     assert body_links == ["../FM-0002/#detection", "../../playbooks/MP-0009/",
                           "../../playbooks/MP-0013/"]
 

@@ -124,11 +124,12 @@ def _hand_written(docs: Path) -> dict[str, str]:
 COMMON_ANCHORS: tuple[str, ...] = ("summary", "history")
 GENERATED_ANCHORS: dict[str, tuple[str, ...]] = {
     # Sections the page templates add (fragments/*.html); runbooks may link them.
-    FAILURE_MODE.name: ("related", "similar", "case-studies", "incidents"),
-    PLAYBOOK.name: ("steps", "fallback", "rollback", "escalation", "tradeoffs", "controls",
-                    "used-by", "case-studies", "incidents"),
+    # `evidence` holds references, artifacts and a playbook's `controls`.
+    FAILURE_MODE.name: ("evidence", "related", "similar", "case-studies", "incidents"),
+    PLAYBOOK.name: ("steps", "fallback", "rollback", "escalation", "tradeoffs", "evidence",
+                    "controls", "used-by", "case-studies", "incidents"),
     CASE_STUDY.name: ("origin-and-reuse", "timeline", "metrics", "responsibilities",
-                      "failure-modes", "playbooks"),
+                      "evidence", "failure-modes", "playbooks"),
 }
 
 

@@ -16,6 +16,7 @@ from fmcat.site import trends_pages
 from fmcat.site.derived import Derived
 from fmcat.site.listings import INDEX_TITLES
 from fmcat.site.outputs import drill_path
+from fmcat.site.records.evidence import evidence_text, evidence_view
 from fmcat.site.search import title_keywords
 from fmcat.site.views import severity_class
 
@@ -77,6 +78,7 @@ class RecordView:
     search_keys: str
     search_signals: str
     search_terms: str
+    evidence: str
     completeness: int
     noindex: bool
     source_path: str
@@ -164,6 +166,7 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         search_signals=" ".join(dict.fromkeys(d.signal for d in record.detectors))
         if isinstance(record, FailureMode) else "",
         search_terms=" ".join(search_terms(record)),
+        evidence=evidence_text(evidence_view(record)),
         completeness=round(score * 100),
         noindex=not record.is_listed,
         source_path=entry.path,

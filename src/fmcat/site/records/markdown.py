@@ -12,6 +12,7 @@ from fmcat.core.taxonomy import Taxonomy
 from fmcat.core.urls import rel_from
 from fmcat.site.derived import Derived
 from fmcat.site.records.backlinks import case_study_links, failure_mode_links, playbook_links
+from fmcat.site.records.evidence import evidence_view
 from fmcat.site.records.sections import (
     case_study_view,
     detector_rows,
@@ -39,30 +40,37 @@ def record_markdown(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
     anchors = {s.title.lower(): s.anchor for s in entry.kind.sections}
     text = body.rewrite_for_site(entry.doc.body, anchors, resolve)
     inserts: dict[str, str] = {}
+    # What on-call acts on opens its section, before the prose that explains it.
+    openers: dict[str, str] = {}
     tail: list[str] = []
     rel = rel_from(page_url)
+    evidence = render("fragments/evidence.html", evidence=evidence_view(record))
     if isinstance(record, FailureMode):
-        inserts["detection"] = render_block(
+        openers["detection"] = render_block(
             "fragments/detectors.html", detectors=detector_rows(record, taxonomy))
-        inserts["mitigation"] = render_block(
+        openers["mitigation"] = render_block(
             "fragments/mitigations.html", rows=mitigation_rows(record, catalog), rel=rel)
+        tail.append(evidence)
         tail.append(render("fragments/links.html", groups=failure_mode_links(
             entry, catalog, derived), rel=rel))
     elif isinstance(record, Playbook):
         inserts["when-to-use"] = render("fragments/playbook.html",
                                         playbook=playbook_view(record))
+        tail.append(evidence)
         tail.append(render("fragments/links.html", groups=playbook_links(entry, catalog),
                            rel=rel))
     elif isinstance(record, CaseStudy):
         tail.append(render("fragments/case-study.html", case=case_study_view(record)))
+        tail.append(evidence)
         tail.append(render("fragments/links.html", groups=case_study_links(record, catalog),
                            rel=rel))
     tail.append(render("fragments/history.html", history=history_view(record)))
     # Only the generated parts are held out of Markdown; the contributed body
     # goes through Markdown and then the sanitiser.
     inserts = {anchor: slots.hold(block) for anchor, block in inserts.items()}
+    openers = {anchor: slots.hold(block) for anchor, block in openers.items()}
     tail = [slots.hold(block) for block in tail]
-    text = insert_at_section_ends(text, inserts)
+    text = insert_at_section_starts(insert_at_section_ends(text, inserts), openers)
     meta: dict[str, object] = {"title": html.escape(f"{record.id}: {record.title}")}
     parts = ["---", json.dumps(meta, ensure_ascii=False), "---", "", text.strip(), ""]
     parts.extend(block + "\n" for block in tail if block)
@@ -87,4 +95,20 @@ def insert_at_section_ends(markdown: str, inserts: dict[str, str]) -> str:
         out.append(line)
     if pending:
         out.extend(["", pending, ""])
+    return "\n".join(out)
+
+
+def insert_at_section_starts(markdown: str, inserts: dict[str, str]) -> str:
+    """Place generated blocks right under the headings with these anchors."""
+    if not inserts:
+        return markdown
+    out: list[str] = []
+    code = body.code_lines(markdown)
+    for index, line in enumerate(markdown.split("\n")):
+        out.append(line)
+        if index in code or not line.startswith("## "):
+            continue
+        for anchor, block in inserts.items():
+            if line.endswith(f"{{#{anchor}}}"):
+                out.extend(["", block, ""])
     return "\n".join(out)

@@ -12,6 +12,7 @@ from fmcat.core.model import CaseStudy, FailureMode, Playbook, Record
 from fmcat.core.taxonomy import Taxonomy
 from fmcat.core.text import duration_text
 from fmcat.core.urls import Link, record_url
+from fmcat.exports.alerts import AGGREGATIONS
 from fmcat.site.views import breakable, severity_class
 
 
@@ -20,8 +21,8 @@ class DetectorRow:
     signal: str
     signal_html: Markup
     signal_title: str
-    condition: str
-    window: str
+    threshold: str
+    evaluated: str
     severity: str
     severity_class: str
     action: str
@@ -29,18 +30,22 @@ class DetectorRow:
 
 
 def detector_rows(record: FailureMode, taxonomy: Taxonomy) -> list[DetectorRow]:
+    """The detectors as the exported alert rules evaluate them: a gauge by its
+    average over the window, a counter by its increase (exports.alerts)."""
     rows = []
     for detector in record.detectors:
         signal = taxonomy.signals.get(detector.signal)
         unit = signal.unit if signal else ""
         value = f"{detector.threshold:g}"
         suffix = f" {unit}" if unit in ("ms", "minutes", "hours") else ""
+        window = duration_text(detector.window)
+        word = AGGREGATIONS[signal.kind][1] if signal else ""
         rows.append(DetectorRow(
             signal=detector.signal,
             signal_html=breakable(detector.signal),
             signal_title=signal.title if signal else detector.signal,
-            condition=f"{detector.op} {value}{suffix}",
-            window=duration_text(detector.window),
+            threshold=f"{detector.op} {value}{suffix}",
+            evaluated=f"{word} over {window}".lstrip(),
             severity=detector.severity,
             severity_class=severity_class(detector.severity),
             action=detector.action,
@@ -49,37 +54,61 @@ def detector_rows(record: FailureMode, taxonomy: Taxonomy) -> list[DetectorRow]:
     return rows
 
 
+FIRST_STEPS = 3
+"""How many of a playbook's steps a failure-mode page shows: enough to start."""
+
+
+@dataclass(frozen=True)
+class PlaybookBrief:
+    """What on-call needs from a playbook without leaving the failure-mode page."""
+
+    owner: str
+    time_to_remediate: str
+    first_steps: tuple[str, ...]
+    more_steps: Link | None
+    fallback: str
+    escalation: str
+
+
+def playbook_brief(record: Playbook) -> PlaybookBrief:
+    more = None
+    if len(record.steps) > FIRST_STEPS:
+        more = Link(f"All {len(record.steps)} steps", f"{record_url(record.id)}#steps")
+    return PlaybookBrief(
+        owner=record.owner,
+        time_to_remediate=duration_text(record.time_to_remediate),
+        first_steps=tuple(record.steps[:FIRST_STEPS]),
+        more_steps=more,
+        fallback=record.fallback,
+        escalation=(f"{record.escalation.to} after {duration_text(record.escalation.after)}: "
+                    f"{record.escalation.when}"),
+    )
+
+
+NO_BRIEF = PlaybookBrief("", "", (), None, "", "")
+
+
 @dataclass(frozen=True)
 class MitigationRow:
     kind: str
     playbook: Link
     use: str
-    owner: str
-    time_to_remediate: str
+    brief: PlaybookBrief
 
 
 def mitigation_rows(record: FailureMode, catalog: Catalog) -> list[MitigationRow]:
+    """Each mitigation with its playbook's brief, in the entry's order."""
     rows = []
     for mitigation in record.mitigations:
         target = catalog.resolve(mitigation.playbook)
-        owner = ttr = ""
+        brief = NO_BRIEF
         label = mitigation.playbook
         if target is not None and isinstance(target.record, Playbook):
-            owner = target.record.owner
-            ttr = duration_text(target.record.time_to_remediate)
+            brief = playbook_brief(target.record)
             label = f"{target.id}: {target.record.title}"
         rows.append(MitigationRow(mitigation.kind, Link(label, record_url(
-            target.id if target else mitigation.playbook)), mitigation.use, owner, ttr))
+            target.id if target else mitigation.playbook)), mitigation.use, brief))
     return rows
-
-
-@dataclass(frozen=True)
-class ControlRow:
-    """A control outside the site: its URL is used as written."""
-
-    type: str
-    title: str
-    url: str
 
 
 @dataclass(frozen=True)
@@ -95,7 +124,6 @@ class PlaybookView:
     escalate_after: str
     escalate_when: str
     tradeoffs: tuple[str, ...]
-    controls: tuple[ControlRow, ...]
 
 
 def playbook_view(record: Playbook) -> PlaybookView:
@@ -109,7 +137,6 @@ def playbook_view(record: Playbook) -> PlaybookView:
         escalate_after=duration_text(record.escalation.after),
         escalate_when=record.escalation.when,
         tradeoffs=tuple(record.tradeoffs),
-        controls=tuple(ControlRow(c.type, c.title, c.url) for c in record.controls),
     )
 
 
