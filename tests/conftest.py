@@ -266,6 +266,24 @@ def serve_site(site: Path) -> tuple[ThreadingHTTPServer, str]:
 
 
 @pytest.fixture(scope="session")
+def site_url(built_repo: Path) -> Iterator[str]:
+    """The repository's catalog (the session's one build), served on loopback."""
+    server, url = serve_site(built_repo)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def catalog_site_url(built_fixture: Path) -> Iterator[str]:
+    """The fixture catalog (it has a withdrawn entry), served on loopback."""
+    server, url = serve_site(built_fixture)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One headless Chromium for the session: skipped locally if absent, fatal in CI."""
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright

@@ -15,27 +15,11 @@ import pytest
 
 from fmcat.core.load import load_catalog
 from fmcat.core.model import FailureMode
-from tests.conftest import REPO, serve_site
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session")
-def site_url(built_repo: Path) -> Iterator[str]:
-    """The repository's catalog (the session's build), served."""
-    server, url = serve_site(built_repo)
-    yield url
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="session")
-def catalog_site_url(built_fixture: Path) -> Iterator[str]:
-    """The fixture catalog (with a withdrawn entry), served."""
-    server, url = serve_site(built_fixture)
-    yield url
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

@@ -8,11 +8,8 @@ the withdrawn entry comes from the fixture catalog, the only one that has one.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-from tests.conftest import serve_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -47,20 +44,6 @@ OVERFLOW = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def repo_url(built_repo: Path) -> Iterator[str]:
-    server, url = serve_site(built_repo)
-    yield url
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def fixture_url(built_fixture: Path) -> Iterator[str]:
-    server, url = serve_site(built_fixture)
-    yield url
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(scope="module", params=WIDTHS, ids=lambda w: f"{w}px")
@@ -80,21 +63,21 @@ def _open(tab: object, url: str) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("path", REPO_PAGES, ids=lambda p: p or "home")
-def test_no_page_scrolls_sideways(tab: object, repo_url: str, path: str) -> None:
-    measured = _open(tab, repo_url + path)
+def test_no_page_scrolls_sideways(tab: object, site_url: str, path: str) -> None:
+    measured = _open(tab, site_url + path)
     assert measured["page"] <= measured["width"], measured  # type: ignore[operator]
     assert measured["clipped"] == [], measured
 
 
-def test_withdrawn_entry_does_not_scroll_sideways(tab: object, fixture_url: str) -> None:
-    measured = _open(tab, fixture_url + WITHDRAWN)
+def test_withdrawn_entry_does_not_scroll_sideways(tab: object, catalog_site_url: str) -> None:
+    measured = _open(tab, catalog_site_url + WITHDRAWN)
     assert measured["page"] <= measured["width"], measured  # type: ignore[operator]
     assert measured["clipped"] == [], measured
 
 
-def test_matrix_fits_without_scrolling_its_own_box(tab: object, repo_url: str) -> None:
+def test_matrix_fits_without_scrolling_its_own_box(tab: object, site_url: str) -> None:
     """At 1280 px the whole grid is visible; on a phone it reflows into cards."""
-    _open(tab, repo_url + "matrix/")
+    _open(tab, site_url + "matrix/")
     box = tab.evaluate(  # type: ignore[attr-defined]
         """() => {
       const wrap = document.querySelector('.fmcat-matrix-wrap');
@@ -109,8 +92,8 @@ def test_matrix_fits_without_scrolling_its_own_box(tab: object, repo_url: str) -
     assert box["links"] > 0 and box["visible"] == box["filled"], box
 
 
-def test_matrix_has_stage_totals(repo_url: str, tab: object) -> None:
-    _open(tab, repo_url + "matrix/")
+def test_matrix_has_stage_totals(site_url: str, tab: object) -> None:
+    _open(tab, site_url + "matrix/")
     totals = tab.locator(  # type: ignore[attr-defined]
         ".fmcat-matrix tfoot td").all_inner_texts()
     stages = tab.locator(".fmcat-matrix thead th").count()  # type: ignore[attr-defined]
@@ -140,8 +123,8 @@ LINE_BREAKS = """() => [...document.querySelectorAll('.fmcat-signal')].map((code
 
 
 @pytest.mark.parametrize("path", ["failure-modes/FM-0007/", "failure-modes/FM-0013/"])
-def test_signal_names_wrap_only_at_underscores(tab: object, repo_url: str, path: str) -> None:
-    _open(tab, repo_url + path)
+def test_signal_names_wrap_only_at_underscores(tab: object, site_url: str, path: str) -> None:
+    _open(tab, site_url + path)
     signals = tab.evaluate(LINE_BREAKS)  # type: ignore[attr-defined]
     assert signals, "no signal names on the page"
     for signal in signals:

@@ -3,7 +3,6 @@ and the evidence every record page links out to: the repository's own site."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from bs4 import BeautifulSoup, Tag
 from fmcat.core.catalog import Entry
 from fmcat.core.load import load_catalog
 from fmcat.core.model import FailureMode, Playbook
-from tests.conftest import REPO, read_page, serve_site
+from tests.conftest import REPO, read_page
 
 VIEWPORT = {"width": 1280, "height": 800}
 
@@ -24,13 +23,6 @@ def _entries() -> list[Entry]:
 def _failure_modes() -> list[FailureMode]:
     return [e.record for e in _entries() if isinstance(e.record, FailureMode)]
 
-
-@pytest.fixture(scope="module")
-def site_url(built_repo: Path) -> Iterator[str]:
-    server, url = serve_site(built_repo)
-    yield url
-    server.shutdown()
-    server.server_close()
 
 
 # Bounding boxes of the first element matching each selector, or null.
