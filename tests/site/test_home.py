@@ -52,6 +52,14 @@ def test_lists_are_escaped_html_with_root_relative_links() -> None:
         in severe
     frequent = summary["most_frequent"]
     assert isinstance(frequent, str) and "FM-0001" in frequent
+
+
+def test_counts_in_the_lists_read_as_english(root: Path) -> None:
+    """One incident is "1 incident", not "1 incidents"."""
+    summary = _summary(root)
+    severe, frequent = str(summary["most_severe"]), str(summary["most_frequent"])
+    assert "(high, 1 incident)" in severe
+    assert "1 incidents" not in severe + frequent
     recent = summary["recent_changes"]
     assert isinstance(recent, str) and "FM-0003" not in recent
 

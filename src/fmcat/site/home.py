@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fmcat.analysis.discovery import listed
 from fmcat.core.catalog import Catalog
 from fmcat.core.model import FailureMode
+from fmcat.core.text import plural
 from fmcat.core.urls import rel_from
 from fmcat.site import trends_pages
 from fmcat.site.derived import Derived
@@ -61,9 +62,9 @@ def home_summary(catalog: Catalog, derived: Derived, *, limit: int = 6) -> dict[
 
     return {
         "headline": trends_pages.headline(derived.metrics),
-        "most_severe": block([item(e.id, f"{severity(e.id)}, {observed(e.id)} incidents")
+        "most_severe": block([item(e.id, f"{severity(e.id)}, {plural(observed(e.id), 'incident')}")
                               for e in severe]),
-        "most_frequent": block([item(e.id, f"{observed(e.id)} incidents")
+        "most_frequent": block([item(e.id, plural(observed(e.id), "incident"))
                                 for e in frequent]),
         "recent_changes": block([item(i, f"{d.isoformat()}: {n}") for d, i, n in changes]),
         "failure_modes": kinds.get("failure-mode", 0),
