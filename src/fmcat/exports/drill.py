@@ -19,7 +19,7 @@ from fmcat.core import body
 from fmcat.core.catalog import Catalog, Entry
 from fmcat.core.inert import escape_text
 from fmcat.core.model import FailureMode, Playbook, parse_duration
-from fmcat.core.text import duration_text
+from fmcat.core.text import duration_text, plural
 from fmcat.core.urls import record_url
 from fmcat.exports.documents import site_url
 
@@ -253,8 +253,7 @@ def _history(record: FailureMode, catalog: Catalog) -> str:
     incidents = [catalog.incidents[i].record for i in cited if i in catalog.incidents]
     if not incidents:
         return ""
-    parts = [f"The incident log cites {record.id} in {len(incidents)} incident"
-             f"{'s' if len(incidents) != 1 else ''}"]
+    parts = [f"The incident log cites {record.id} in {plural(len(incidents), 'incident')}"]
     detect = [t.total_seconds() for t in (i.time_to_detect for i in incidents) if t is not None]
     mitigate = [t.total_seconds() for t in (i.time_to_mitigate for i in incidents)
                 if t is not None]

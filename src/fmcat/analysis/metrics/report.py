@@ -56,6 +56,7 @@ from fmcat.analysis.metrics.stats import (
 )
 from fmcat.core.catalog import Catalog
 from fmcat.core.targets import TargetsFile
+from fmcat.core.text import plural
 
 METRICS: dict[str, tuple[str, str]] = {
     "median_time_to_detect_hours": ("Median time to detect", "h"),
@@ -97,8 +98,7 @@ def current_figures(catalog: Catalog, today: date, window: int = 4, *,
     detect = [v for v in map(time_to_detect, recent) if v is not None]
     mitigate = [v for v in map(time_to_mitigate, recent) if v is not None]
     total = len(recent)
-    detected = f"incidents detected {quarter_span(span)} (the last {window} quarter" \
-               f"{'s' if window != 1 else ''})"
+    detected = f"incidents detected {quarter_span(span)} (the last {plural(window, 'quarter')})"
     incidents = Population(detected, total)
     measured_detect = Population(f"{detected} with a time to detect", len(detect))
     measured_mitigate = Population(f"{detected} with a time to mitigate", len(mitigate))

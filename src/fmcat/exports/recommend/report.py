@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from fmcat.core.inert import escape_json, escape_text
-from fmcat.core.text import duration_text
+from fmcat.core.text import duration_text, plural
 from fmcat.exports.recommend.evaluate import Match, Recommendation
 from fmcat.exports.recommend.knowledge import DetectorRule, PlaybookRef
 from fmcat.exports.recommend.observations import Observation
@@ -85,11 +85,10 @@ def render_text(result: Recommendation) -> str:
     count = len(result.matches)
     signals = len({o.signal for o in result.observations})
     if count:
-        lines.append(f"{count} failure mode{'s' if count != 1 else ''} match "
-                     f"{signals} observed signal{'s' if signals != 1 else ''}.")
+        lines.append(f"{plural(count, 'failure mode')} match "
+                     f"{plural(signals, 'observed signal')}.")
     else:
-        lines.append(f"No failure mode matches {signals} observed "
-                     f"signal{'s' if signals != 1 else ''}.")
+        lines.append(f"No failure mode matches {plural(signals, 'observed signal')}.")
     for number, item in enumerate(result.matches, start=1):
         lines.extend(_match_lines(number, item))
     lines.extend(_notes(result.unknown_signals, result.undetected_signals))
