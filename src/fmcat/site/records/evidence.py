@@ -24,6 +24,11 @@ class EvidenceItem:
     title: str
     url: str
 
+    @property
+    def badge(self) -> str:
+        """The type shown before the title; a reference needs none (its heading says it)."""
+        return "" if self.type == "reference" else self.type
+
 
 @dataclass(frozen=True)
 class EvidenceView:
