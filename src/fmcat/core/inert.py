@@ -45,9 +45,14 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def break_legacy_command(text: str) -> str:
+    """`##[` spelt `#\\x23[`: visible in plain text, and read back as `#` by YAML's
+    double-quoted strings, where the rule export uses it."""
+    return text.replace(_LEGACY_COMMAND, "#\\x23[")
+
+
 def _escape_unprintable(value: str) -> str:
-    value = _UNPRINTABLE.sub(_visible, value)
-    return value.replace(_LEGACY_COMMAND, "#\\x23[")
+    return break_legacy_command(_UNPRINTABLE.sub(_visible, value))
 
 
 def escape_text(value: str) -> str:

@@ -53,6 +53,7 @@ from typing import Any
 import yaml
 
 from fmcat.core.catalog import Catalog
+from fmcat.core.inert import break_legacy_command
 from fmcat.core.model import FAILURE_MODE, Detector, FailureMode, parse_duration
 from fmcat.core.taxonomy import Signal
 from fmcat.exports.documents import ExportError, stable_url
@@ -217,9 +218,6 @@ def render_prometheus(catalog: Catalog, base_url: str | None = None, *,
     return "\n".join(header) + "\n" + _inert_yaml(body)
 
 
-_LEGACY_COMMAND = re.compile(r"##\[")
-
-
 def _inert_yaml(body: str) -> str:
     """The rule file with GitHub's legacy `##[` command form spelt `#\\x23[`.
 
@@ -237,5 +235,5 @@ def _inert_yaml(body: str) -> str:
         if not (sep and value.startswith('"') and value.endswith('"')):
             raise ExportError(f"line {number + 1} of the rule file holds '##[' outside a "
                               "double-quoted string; remove '##[' from the record's text")
-        lines[number] = key + sep + _LEGACY_COMMAND.sub(r"#\\x23[", value)
+        lines[number] = key + sep + break_legacy_command(value)
     return "\n".join(lines)
