@@ -1,0 +1,26 @@
+"""What a record page costs to load: one site stylesheet, and entry pages
+inside a byte budget (issue #14: an on-call engineer opens them from alerts,
+often on a phone). Speed stays in benchmarks/; sizes are checked here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+
+def _stylesheets(page: Path) -> list[str]:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return [str(link["href"]) for link in soup.find_all("link", rel="stylesheet")
+            if "assets/fmcat" in str(link["href"])]
+
+
+def test_pages_load_one_site_stylesheet_besides_the_charts(built_repo: Path) -> None:
+    """The catalog's own styles are one file, one request; the charts' styles
+    ship with the package for any catalog and stay their own file."""
+    for url in ("failure-modes/FM-0001/index.html", "matrix/index.html", "index.html"):
+        sheets = _stylesheets(built_repo / url)
+        names = [href.rsplit("/", 1)[-1] for href in sheets]
+        assert names == ["fmcat.css", "fmcat-charts.css"], f"{url}: {sheets}"
+        for href in sheets:
+            assert (built_repo / url).parent.joinpath(href).resolve().is_file(), href
