@@ -185,6 +185,7 @@ def similar_entries(catalog: Catalog, limit: int = 5) -> dict[str, list[str]]:
         for feature in own:
             postings[feature].append(entry.id)
     half = CANDIDATES_PER_FEATURE // 2
+    span = 2 * half + 1  # the entry itself and its nearest neighbours
     result: dict[str, list[str]] = {}
     for entry in entries:
         scores: dict[str, float] = defaultdict(float)
@@ -192,7 +193,10 @@ def similar_entries(catalog: Catalog, limit: int = 5) -> dict[str, list[str]]:
         for feature in features[entry.id]:
             ids = postings[feature]
             at = bisect.bisect_left(ids, entry.id)
-            for other in ids[max(0, at - half): at + half + 1]:
+            # Slide the window inward at either end of the list rather than cut it,
+            # so the first and last IDs also get their full share of candidates.
+            start = min(max(0, at - half), max(0, len(ids) - span))
+            for other in ids[start: start + span]:
                 if other not in exclude:
                     scores[other] += _FEATURE_WEIGHTS[feature[0]]
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
