@@ -216,3 +216,12 @@ def test_a_figure_shown_on_two_pages_has_one_value(built_repo: Path) -> None:
     # One median completeness, on the quality report and the metrics page.
     on_quality = re.search(r"Median completeness: (\d+%)", quality.get_text()).group(1)
     assert f"median completeness {on_quality}" in metrics.get_text()
+
+
+def test_a_table_without_rows_says_so_instead_of_showing_bare_headings() -> None:
+    table = Table(["Failure mode", "Recurrences"], caption="Most recurrent failure modes",
+                  empty="No failure mode recurred in the log.")
+    soup = BeautifulSoup(trends_pages.render_table(table, "trends/"), "html.parser")
+    assert soup.find("table") is None
+    assert soup.get_text(strip=True) == ("Most recurrent failure modes: No failure mode "
+                                         "recurred in the log.")

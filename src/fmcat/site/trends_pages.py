@@ -74,9 +74,12 @@ class TableRow:
 
 @dataclass
 class Table:
+    """A generated table; with no rows it shows `empty` instead of bare headings."""
+
     columns: Sequence[str]
     rows: list[TableRow] = field(default_factory=list)
     caption: str = ""
+    empty: str = "None in the incident log."
 
     @property
     def headers(self) -> list[TableCell]:
@@ -131,7 +134,7 @@ def _figure(anchor: str, data: charts.ChartData, panels: Sequence[str]) -> str:
 def render_table(table: Table, page_url: str) -> str:
     """A generated table, its links relative to `page_url`."""
     return render_block("fragments/table.html", headers=table.headers, rows=table.rows,
-                        caption=table.caption, rel=rel_from(page_url))
+                        caption=table.caption, empty=table.empty, rel=rel_from(page_url))
 
 
 def _quarterly(title: str, description: str, series: QuarterlySeries, y_label: str, *,
@@ -175,7 +178,8 @@ def trends_page(report: MetricsReport) -> str:
             TableCell(f"{mode.failure_mode}: {mode.title}", record_url(mode.failure_mode)),
             num(str(mode.count)))))
     recurrent = Table(["Failure mode", "Incidents", "Recurrences", "Teams"],
-                      caption="Most recurrent failure modes")
+                      caption="Most recurrent failure modes",
+                      empty="No failure mode recurred in the log.")
     for item in report.most_recurrent:
         recurrent.rows.append(TableRow((
             TableCell(f"{item.failure_mode}: {item.title}", record_url(item.failure_mode)),
@@ -214,7 +218,8 @@ def trends_page(report: MetricsReport) -> str:
             num(_share(share.share)))))
     parts.append(render_table(shares, url))
     effects = Table(["Playbook", "Adopted", "Median before", "Median after", "Change"],
-                    caption="Time to mitigate before and after a playbook was first used")
+                    caption="Time to mitigate before and after a playbook was first used",
+                    empty="No incident in the log names a playbook it used.")
     for effect in report.adoption_effects:
         change = MISSING_VALUE if effect.change_hours is None else f"{effect.change_hours:+.1f} h"
         state = "" if effect.change_hours is None else (
