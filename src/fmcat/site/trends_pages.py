@@ -138,14 +138,15 @@ def render_table(table: Table, page_url: str) -> str:
 
 
 def _quarterly(title: str, description: str, series: QuarterlySeries, y_label: str, *,
-               unit: str = "") -> charts.ChartData:
+               unit: str = "", decimals: int | None = None) -> charts.ChartData:
     return charts.chart_data(title, description, series.quarters, series.series,
                              x_label="Quarter", y_label=y_label, unit=unit or y_label.lower(),
-                             period=quarter_span(series.quarters))
+                             period=quarter_span(series.quarters), decimals=decimals)
 
 
 def _in_hours(series: QuarterlySeries) -> QuarterlySeries:
-    """Durations to one decimal, as every sentence on the site states hours (9.9 h)."""
+    """Durations rounded to one decimal, as every sentence on the site states hours
+    (9.9 h, 10.0 h): charts of them pass `decimals=1` so that they print them so."""
     return replace(series, series=tuple(
         replace(s, values=tuple(None if v is None else round(v, 1) for v in s.values))
         for s in series.series))
@@ -156,7 +157,7 @@ def duration_figure(trend: DurationTrend, anchor: str) -> str:
     series = _in_hours(trend.as_series())
     return panels_figure(anchor, _quarterly(
         f"{trend.label} per quarter", f"Median and p90 {trend.label.lower()} in hours.",
-        series, "Hours"), [s.key for s in series.series])
+        series, "Hours", decimals=1), [s.key for s in series.series])
 
 
 def trends_page(report: MetricsReport) -> str:
@@ -370,7 +371,7 @@ def headline(report: MetricsReport) -> str:
     series = _in_hours(trend.as_series())
     data = _quarterly("Median time to mitigate per quarter",
                       "Median hours from detection to mitigation, per quarter.",
-                      replace(series, series=series.series[:1]), "Hours")
+                      replace(series, series=series.series[:1]), "Hours", decimals=1)
     return (sentence + "\n" + charts.line_chart(data, chart_id="headline", width=560, height=220)
             + f'\n<p class="fmcat-headline__caption">{data.caption}. The 90th percentile and '
             'every number: <a href="trends/#time-to-mitigate">trends</a>.</p>')

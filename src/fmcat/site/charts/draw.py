@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fmcat.site.charts import svg
-from fmcat.site.charts.data import ChartData, ChartSeries, format_value
+from fmcat.site.charts.data import ChartData, ChartSeries
 
 
 def bar_chart(data: ChartData, *, chart_id: str, stacked: bool = False, width: int = 640,
@@ -125,7 +125,7 @@ def sparkline(data: ChartData, *, chart_id: str, width: int = 120, height: int =
     svg.check_id(chart_id)
     series = data.series[0] if data.series else ChartSeries("", ())
     present = [v for v in series.values if v is not None]
-    listed = ", ".join(f"{c} {format_value(v)}" for c, v in zip(data.categories, series.values,
+    listed = ", ".join(f"{c} {data.text(v)}" for c, v in zip(data.categories, series.values,
                                                                  strict=True))
     desc = " ".join(p for p in (data.description.strip(),
                                 f"{data.y_label} by {data.x_label}: {listed}." if listed
@@ -154,7 +154,7 @@ def sparkline(data: ChartData, *, chart_id: str, width: int = 120, height: int =
     assert value is not None
     x, y = point(last, value)
     out.append(f'<circle cx="{x}" cy="{y}" r="2" fill="currentColor">'
-               f"<title>{svg.escape(f'{data.categories[last]}: {format_value(value)}')}</title>"
+               f"<title>{svg.escape(f'{data.categories[last]}: {data.text(value)}')}</title>"
                "</circle>")
     out.append("</svg>")
     return "\n".join(out)
