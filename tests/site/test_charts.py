@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -257,11 +258,17 @@ def test_css_ships_as_package_data_with_a_class_for_every_palette_colour() -> No
 
 
 def test_caption_states_title_units_and_period() -> None:
-    data = charts.chart_data("Incidents per quarter", "", ["2025Q1", "2025Q2"],
+    """Units read as a phrase ("hours", "incidents per quarter"), stated once: not
+    "(in incidents; …)", and not again when the title already says them."""
+    data = charts.chart_data("Severity mix", "", ["2025Q1", "2025Q2"],
                              [ChartSeries("n", (1, 2))], x_label="Quarter", y_label="Incidents",
-                             unit="incidents", period="2025Q1–2025Q2")
-    assert data.caption == "Incidents per quarter (in incidents; 2025Q1–2025Q2)"
+                             unit="incidents per quarter", period="2025Q1–2025Q2")
+    assert data.caption == "Severity mix (incidents per quarter; 2025Q1–2025Q2)"
     assert charts.data_table(data).caption == data.caption
+    assert replace(data, title="Incidents per quarter").caption == (
+        "Incidents per quarter (2025Q1–2025Q2)")
+    assert replace(data, title="Time to detect", unit="hours").caption == (
+        "Time to detect (hours; 2025Q1–2025Q2)")
     assert DATA.caption == "Incidents by category"
 
 

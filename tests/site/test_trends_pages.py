@@ -111,7 +111,11 @@ def test_every_figure_has_a_caption_with_title_units_and_period() -> None:
             caption = figure.find("figcaption")
             assert caption is not None, figure.get("id")
             text = caption.get_text(" ", strip=True)
-            assert re.search(r"\(in [a-z ]+; \d{4}Q\d(–\d{4}Q\d)?\b", text), text
+            # Units read naturally ("hours", "incidents per quarter"), in the title or
+            # before the period; before: "(in incidents; 2024Q3–2026Q3)".
+            assert re.fullmatch(r"[A-Z][^()]+ \(([a-z ]+; )?\d{4}Q\d(–\d{4}Q\d)?\)", text), text
+            assert re.search(r"\bhours\b|\bper quarter\b", text, re.IGNORECASE), text
+            assert "(in " not in text, text
             assert figure.find("table").caption.get_text().startswith("Data: ")
 
 

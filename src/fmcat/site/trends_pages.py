@@ -140,7 +140,8 @@ def render_table(table: Table, page_url: str) -> str:
 def _quarterly(title: str, description: str, series: QuarterlySeries, y_label: str, *,
                unit: str = "", decimals: int | None = None) -> charts.ChartData:
     return charts.chart_data(title, description, series.quarters, series.series,
-                             x_label="Quarter", y_label=y_label, unit=unit or y_label.lower(),
+                             x_label="Quarter", y_label=y_label,
+                             unit=unit or f"{y_label.lower()} per quarter",
                              period=quarter_span(series.quarters), decimals=decimals)
 
 
@@ -157,7 +158,7 @@ def duration_figure(trend: DurationTrend, anchor: str) -> str:
     series = _in_hours(trend.as_series())
     return panels_figure(anchor, _quarterly(
         f"{trend.label} per quarter", f"Median and p90 {trend.label.lower()} in hours.",
-        series, "Hours", decimals=1), [s.key for s in series.series])
+        series, "Hours", unit="hours", decimals=1), [s.key for s in series.series])
 
 
 def trends_page(report: MetricsReport) -> str:
@@ -259,7 +260,7 @@ def metrics_page(report: MetricsReport) -> str:
                  "catalog entries, per quarter.\n")
     parts.append(figure("adoption", _quarterly(
         "Teams and projects citing the catalog", "Distinct teams and projects per quarter.",
-        adoption.as_series(), "Count", unit="teams and projects"), kind="line"))
+        adoption.as_series(), "Count", unit="teams and projects per quarter"), kind="line"))
     onboarding = Table(["Quarter", "New teams"], caption="Onboarding: teams citing the "
                        "catalog for the first time")
     for quarter, teams in zip(adoption.quarters, adoption.new_teams, strict=True):
@@ -317,7 +318,7 @@ def releases_by_quarter(releases: Sequence[ReleaseSeverity]) -> charts.ChartData
         (charts.ChartSeries("High or critical", tuple(float(severe[q]) for q in quarters)),
          charts.ChartSeries("Medium or low", tuple(float(incidents[q] - severe[q])
                                                    for q in quarters))),
-        "Quarter first seen", "Incidents", "incidents", quarter_span(quarters))
+        "Quarter first seen", "Incidents", "incidents per quarter", quarter_span(quarters))
 
 
 def releases_summary(releases: Sequence[ReleaseSeverity]) -> str:
@@ -371,7 +372,8 @@ def headline(report: MetricsReport) -> str:
     series = _in_hours(trend.as_series())
     data = _quarterly("Median time to mitigate per quarter",
                       "Median hours from detection to mitigation, per quarter.",
-                      replace(series, series=series.series[:1]), "Hours", decimals=1)
+                      replace(series, series=series.series[:1]), "Hours", unit="hours",
+                      decimals=1)
     return (sentence + "\n" + charts.line_chart(data, chart_id="headline", width=560, height=220)
             + f'\n<p class="fmcat-headline__caption">{data.caption}. The 90th percentile and '
             'every number: <a href="trends/#time-to-mitigate">trends</a>.</p>')

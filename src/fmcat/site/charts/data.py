@@ -37,7 +37,8 @@ class ChartData:
     x_label: str
     y_label: str
     unit: str = ""
-    """What the values count or measure, as the caption states it ("hours", "incidents")."""
+    """What the values count or measure, as a phrase the caption states as it is
+    ("hours", "incidents per quarter")."""
     period: str = ""
     """What the chart covers, as the caption states it ("2024Q3–2026Q3")."""
     decimals: int | None = None
@@ -56,8 +57,13 @@ class ChartData:
 
     @property
     def caption(self) -> str:
-        """The visible caption: title, then units and period when known."""
-        details = "; ".join(p for p in (self.unit and f"in {self.unit}", self.period) if p)
+        """The visible caption: title, then units and period when known.
+
+        Units are stated once: a title that already says them ("Incidents per
+        quarter") is followed by the period alone.
+        """
+        said = self.unit.lower() in self.title.lower()
+        details = "; ".join(p for p in ("" if said else self.unit, self.period) if p)
         return f"{self.title} ({details})" if details else self.title
 
 
