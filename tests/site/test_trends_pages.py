@@ -229,3 +229,31 @@ def test_a_table_without_rows_says_so_instead_of_showing_bare_headings() -> None
     assert soup.find("table") is None
     assert soup.get_text(strip=True) == ("Most recurrent failure modes: No failure mode "
                                          "recurred in the log.")
+
+
+def test_by_category_is_small_multiples_read_without_colour() -> None:
+    """Eleven categories stacked in one bar, told apart by colour, hatch and a
+    legend, cannot be read without colour: one small panel per category, named
+    in visible text, all on one scale so that heights compare across panels."""
+    report = fixture_derived().metrics
+    one = report.occurrences_by_category
+    series = type(one.series[0])
+    by_category = dataclasses.replace(one, series=(
+        series("data-quality", "Data quality", tuple(1.0 for _ in one.quarters)),
+        series("training", "Training", tuple(12.0 for _ in one.quarters)),
+        series("labels", "Labels", tuple(0.0 for _ in one.quarters))))
+    report = dataclasses.replace(report, occurrences_by_category=by_category)
+    soup = BeautifulSoup(trends_pages.trends_page(report), "html.parser")
+    figure = soup.find(id="by-category-figure")
+    assert figure is not None
+    categories = ["Data quality", "Training", "Labels"]
+    panels = figure.find_all("svg")
+    assert [p.select_one(".fmcat-chart__panel-title").get_text() for p in panels] == categories
+    assert all(p.title.get_text() == c for p, c in zip(panels, categories, strict=True))
+    assert not figure.select(".fmcat-chart__legend, pattern")
+    scales = {tuple(t.get_text() for t in p.select(".fmcat-chart__axis--y text"))
+              for p in panels}
+    assert len(scales) == 1
+    assert "fmcat-figure--wide" in figure["class"]
+    table = figure.find("table")
+    assert [th.get_text() for th in table.select("thead th")] == ["Quarter", *categories]

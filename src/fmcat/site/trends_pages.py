@@ -12,8 +12,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from markupsafe import Markup
-
 from fmcat.analysis.metrics import (
     RECURRENCE_WINDOW_DAYS,
     DurationTrend,
@@ -27,6 +25,7 @@ from fmcat.analysis.metrics import (
 from fmcat.core.urls import record_url, rel_from
 from fmcat.site import charts
 from fmcat.site.charts import MISSING as MISSING_VALUE
+from fmcat.site.figures import figure, multiples_figure, panels_figure
 from fmcat.site.render import render_block
 from fmcat.site.views import page
 
@@ -97,40 +96,6 @@ def _share(value: float | None) -> str:
     return MISSING_VALUE if value is None else f"{value:.0%}"
 
 
-def figure(anchor: str, data: charts.ChartData, *, kind: str = "bar",
-           stacked: bool = False) -> str:
-    """One chart, its visible caption (title, units, period) and its data table."""
-    if kind == "line":
-        svg = charts.line_chart(data, chart_id=f"{anchor}-chart")
-    else:
-        svg = charts.bar_chart(data, chart_id=f"{anchor}-chart", stacked=stacked)
-    return _figure(anchor, data, [svg])
-
-
-def panels_figure(anchor: str, data: charts.ChartData, keys: Sequence[str]) -> str:
-    """One line chart per series, one above the other, each on its own scale from zero.
-
-    For a median and a 90th percentile: on one axis the p90 (tens of hours)
-    flattens the median (a few hours) into a line along the bottom. Separate
-    panels rather than a log axis, because readers compare hours, and a log
-    axis makes equal distances mean equal ratios, which few read correctly
-    at a glance. Both panels start at zero so that neither exaggerates a change.
-    """
-    alone = [replace(data, title=f"{data.title}: {series.label}", series=(series,),
-                     y_label=f"{series.label}, {data.y_label.lower()}") for series in data.series]
-    room = max(charts.label_room(one) for one in alone)
-    panels = [charts.line_chart(one, chart_id=f"{anchor}-{key}", width=640, height=240,
-                                label_room=room) for key, one in zip(keys, alone, strict=True)]
-    return _figure(anchor, data, panels)
-
-
-def _figure(anchor: str, data: charts.ChartData, panels: Sequence[str]) -> str:
-    return render_block("fragments/chart.html",
-                        panels=[Markup(p) for p in panels],  # noqa: S704 - our escaped SVG
-                        caption=data.caption, table=charts.data_table(data),
-                        anchor=f"{anchor}-figure")
-
-
 def render_table(table: Table, page_url: str) -> str:
     """A generated table, its links relative to `page_url`."""
     return render_block("fragments/table.html", headers=table.headers, rows=table.rows,
@@ -170,10 +135,10 @@ def trends_page(report: MetricsReport) -> str:
         report.occurrences, "Incidents")))
     parts.append("\n### By cause category {#by-category}\n\nAn incident that cites failure "
                  "modes of two categories counts once in each.\n")
-    parts.append(figure("by-category", _quarterly(
+    parts.append(multiples_figure("by-category", _quarterly(
         "Incidents per quarter by cause category",
-        "Incidents per quarter, stacked by the cause category of the cited failure modes.",
-        report.occurrences_by_category, "Incidents"), stacked=True))
+        "Incidents per quarter citing failure modes of one cause category, one panel each.",
+        report.occurrences_by_category, "Incidents")))
     frequent = Table(["Failure mode", "Incidents"], caption="Most frequent failure modes")
     for mode in report.most_frequent:
         frequent.rows.append(TableRow((

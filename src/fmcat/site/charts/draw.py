@@ -7,12 +7,15 @@ from fmcat.site.charts.data import ChartData, ChartSeries
 
 
 def bar_chart(data: ChartData, *, chart_id: str, stacked: bool = False, width: int = 640,
-              height: int = 320) -> str:
+              height: int = 320, scale: tuple[float, float] | None = None,
+              heading: bool = False) -> str:
     """Bars per category: side by side per series (grouped) or on top of each other.
 
     Stacked bars suit parts of a whole (incidents by severity); grouped bars
     suit values that do not add up (incidents by category, where one incident
-    may count in two). Missing values draw no bar.
+    may count in two). Missing values draw no bar. Small multiples pass one
+    `scale` (low, high) to every panel, so that equal heights mean equal
+    values, and `heading` to name each panel in visible text.
     """
     svg.check_id(chart_id)
     values = svg.plotted(data)
@@ -24,7 +27,12 @@ def bar_chart(data: ChartData, *, chart_id: str, stacked: bool = False, width: i
     out.extend(svg.patterns(data, chart_id))
     legend, top = svg.legend(data, width, line=False, chart_id=chart_id)
     out.extend(legend)
-    if stacked:
+    if heading:
+        out.append(svg.heading(data, top))
+        top += svg.FONT + 8
+    if scale is not None:
+        low, high = scale
+    elif stacked:
         totals = [sum(max(s.values[i] or 0, 0) for s in data.series)
                   for i in range(len(data.categories))]
         lows = [sum(min(s.values[i] or 0, 0) for s in data.series)

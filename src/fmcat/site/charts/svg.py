@@ -145,6 +145,12 @@ def legend(data: ChartData, width: float, *, line: bool,
     return out, y + 18
 
 
+def heading(data: ChartData, top: float) -> str:
+    """The chart's title as visible text at its top left: a small multiple's name."""
+    return (f'<text class="fmcat-chart__panel-title" x="8" y="{number(top + FONT + 2)}">'
+            f"{escape(data.title)}</text>")
+
+
 def pattern_id(chart_id: str, index: int) -> str:
     return f"{chart_id}-pattern-{index}"
 
