@@ -18,7 +18,7 @@ setup: $(BIN)/fmcat
 
 serve: setup  ## validate, build and serve the site on http://127.0.0.1:8000
 	$(BIN)/fmcat validate
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve $(if $(FULL),,--dirty) --dev-addr 127.0.0.1:8000
 
 site: setup  ## build the site into site/ (strict: warnings fail)
 	$(BIN)/fmcat validate --strict

@@ -3,13 +3,16 @@
 It translates MkDocs objects to plain data and the package's `BuildError`
 to `PluginError`, patches the template loader and orders events. State
 lives in one `SiteBuild` that `on_config` replaces at the start of every
-build, so `mkdocs serve` rebuilds never accumulate state.
+build, so `mkdocs serve` rebuilds never accumulate state. What a serve
+session keeps across rebuilds (with `--dirty`, which pages a save changes;
+the error page served while the catalog is broken) is a `ServeSession` in
+the package: MkDocs loads this module afresh for every rebuild.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,12 +25,24 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from fmcat.site import BuildError, SiteBuild, catalog_root, watched_paths
+from fmcat.site import (
+    BuildError,
+    ServeSession,
+    SiteBuild,
+    catalog_root,
+    close_session,
+    find_session,
+    open_session,
+    watched_paths,
+)
 
 log = logging.getLogger("mkdocs.plugins.fmcat")
 
 _build: SiteBuild | None = None
 _command = "build"
+_dirty = False
+_session: ServeSession | None = None
+_site_dir = ""
 
 
 @contextmanager
@@ -36,24 +51,49 @@ def _plugin_errors() -> Iterator[None]:
     try:
         yield
     except BuildError as exc:
+        if _session is not None:
+            _session.preview.note(exc.findings)
         raise PluginError(f"fmcat: {exc}") from None
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _command  # noqa: PLW0603 - set once per process by MkDocs
-    _command = command
+    global _command, _dirty
+    _command, _dirty = command, dirty
+
+
+def _serve_session(config: MkDocsConfig) -> ServeSession | None:
+    """The serve session this build belongs to (made at its first build), if any.
+
+    Only the first build of a session sees `on_startup`; later ones find
+    the session by the folder it serves.
+    """
+    site_dir = Path(config.site_dir)
+    if _command != "serve":
+        return find_session(site_dir)
+    root = catalog_root(config.config_file_path)
+    shared = [Path(p) for p in (config.config_file_path, config.docs_dir,
+                                config.theme.custom_dir) if p]
+    return open_session(site_dir, dirty=_dirty,
+                        shared=[*shared, root / "taxonomy.yml", root / "metrics.yml"])
+
+
+def on_shutdown() -> None:
+    if _session is not None and _command == "serve":
+        close_session(Path(_site_dir))
 
 
 @event_priority(100)  # before mkdocs-macros reads `extra`
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _build  # noqa: PLW0603 - replaced, never mutated, once per build
+    global _build, _session, _site_dir  # noqa: PLW0603 - replaced, never mutated, once per build
     if _build is not None:
         _build.close()
+    _session, _site_dir = _serve_session(config), config.site_dir
     with _plugin_errors():
         _build = SiteBuild(catalog_root(config.config_file_path), Path(config.docs_dir),
                            site_name=config.site_name, site_url=config.site_url or None,
                            directory_urls=config.use_directory_urls,
-                           serving=_command == "serve")
+                           serving=_session is not None,
+                           incremental=_session.incremental if _session else None)
     for level, text in _build.messages:
         log.log(level, text)
     config.extra["fmcat"] = _build.home
@@ -72,7 +112,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             if source.edit_uri is not None:
                 file.edit_uri = source.edit_uri
             files.append(file)
-        _build.start_outputs((file.dest_uri for file in files), Path(config.site_dir))
+        _build.start_outputs(((file.src_uri, file.dest_uri) for file in files),
+                             Path(config.site_dir))
     return files
 
 
@@ -127,6 +168,41 @@ def on_build_error(error: Exception) -> None:
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    """Watch the catalog; while a rebuild has failed, answer every request with
+    the preview's error page, which reloads when a rebuild succeeds.
+
+    This reaches into MkDocs 1.6's LiveReloadServer (`builder`, the epochs,
+    `_inject_js_into_html`): it re-serves the built site only after a good
+    build, and would hold every request until then.
+    """
     for path in watched_paths(catalog_root(config.config_file_path)):
         server.watch(str(path))
+    build, serve = server.builder, server.serve_request
+    assert _session is not None
+    preview = _session.preview
+
+    def build_or_fail() -> None:
+        try:
+            preview.run(build)
+        except BaseException:  # MkDocs ends a failed build with SystemExit
+            # Open tabs reload (into the error page); requests stop waiting.
+            with server._epoch_cond:
+                server._visible_epoch = server._wanted_epoch
+                server._epoch_cond.notify_all()
+            raise
+
+    def serve_or_report(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith("/livereload/"):
+            return serve(environ, start_response)  # type: ignore[no-any-return]
+        page = preview.page()
+        if page is None:
+            return serve(environ, start_response)  # type: ignore[no-any-return]
+        body: bytes = server._inject_js_into_html(page.encode(), server._visible_epoch)
+        start_response("503 Service Unavailable", [
+            ("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))),
+            ("Cache-Control", "no-store")])
+        return [body]
+
+    server.builder = build_or_fail
+    server.set_app(serve_or_report)
     return server

@@ -127,7 +127,8 @@ def test_a_generated_path_in_docs_fails_the_build(build: SiteBuild) -> None:
 def test_outputs_clashing_with_generator_files_fail_the_build(build: SiteBuild,
                                                               tmp_path: Path) -> None:
     with pytest.raises(BuildError, match=r"docs/ has files where the build writes api/"):
-        build.start_outputs(["index.html", "api/catalog.json"], tmp_path / "site")
+        build.start_outputs([("index.md", "index.html"), ("api/catalog.json", "api/catalog.json")],
+                            tmp_path / "site")
 
 
 def test_page_context_names_what_the_overrides_read(build: SiteBuild) -> None:

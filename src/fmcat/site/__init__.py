@@ -4,5 +4,7 @@ The generator adapter (`hooks/fmcat_hooks.py`) imports only these names.
 """
 
 from fmcat.site.build import BuildError, SiteBuild, catalog_root, watched_paths
+from fmcat.site.session import ServeSession, close_session, find_session, open_session
 
-__all__ = ["BuildError", "SiteBuild", "catalog_root", "watched_paths"]
+__all__ = ["BuildError", "ServeSession", "SiteBuild", "catalog_root", "close_session",
+           "find_session", "open_session", "watched_paths"]

@@ -14,7 +14,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +22,10 @@ from fmcat.core.clock import build_date
 from fmcat.core.findings import Finding, Severity, format_text
 from fmcat.core.load import InvalidCatalogError, load_checked, require_no_errors
 from fmcat.site.home import home_summary
+from fmcat.site.incremental import Incremental, page_state
 from fmcat.site.outputs import OutputError, OutputWriter
-from fmcat.site.plan import plan_site
-from fmcat.site.render import RenderOnce
+from fmcat.site.plan import GeneratedFile, plan_site
+from fmcat.site.render import RenderOnce, Slots
 from fmcat.site.search import SearchIndex, SearchIndexError
 
 WATCHED = ("entries", "playbooks", "case-studies", "incidents", "taxonomy.yml", "metrics.yml")
@@ -32,7 +33,12 @@ WATCHED = ("entries", "playbooks", "case-studies", "incidents", "taxonomy.yml", 
 
 
 class BuildError(Exception):
-    """The build cannot go on; the message says why."""
+    """The build cannot go on; the message says why, and `findings` are the
+    catalog's when they are the reason (the preview lists them)."""
+
+    def __init__(self, message: str, findings: Sequence[Finding] = ()) -> None:
+        super().__init__(message)
+        self.findings = list(findings)
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,8 @@ class SiteBuild:
     """
 
     def __init__(self, root: Path, docs_dir: Path, *, site_name: str,
-                 site_url: str | None, directory_urls: bool, serving: bool) -> None:
+                 site_url: str | None, directory_urls: bool, serving: bool,
+                 incremental: Incremental | None = None) -> None:
         if not directory_urls:
             raise BuildError("use_directory_urls must stay true; entry URLs depend on it")
         catalog = load_checked(root, today=build_date())
@@ -108,13 +115,17 @@ class SiteBuild:
             require_no_errors(catalog)
         except InvalidCatalogError as exc:
             raise BuildError(f"the catalog has {exc.summary}; fix them to build:\n"
-                             f"{exc}") from None
+                             f"{exc}", catalog.findings) from None
         self.root, self.docs_dir, self.serving = root, docs_dir, serving
         self.messages = log_lines(catalog.findings)  # for the adapter to log
         self.plan = plan_site(catalog, site_name=site_name, site_url=site_url)
         self.home = home_summary(catalog, self.plan.derived)
-        self.scratch = Path(tempfile.mkdtemp(prefix="fmcat-build-"))  # removed by close()
+        # A preview's scratch folder outlives the build (see incremental.py).
+        self.incremental = incremental
+        self.scratch = incremental.scratch if incremental else \
+            Path(tempfile.mkdtemp(prefix="fmcat-build-"))  # removed by close()
         self.search = SearchIndex(self.scratch / "search")
+        self.finished = False
         self.search.add_incidents(catalog)
         self.writer: OutputWriter | None = None
         self.nav_cache = RenderOnce()  # overrides/partials/nav.html
@@ -127,28 +138,51 @@ class SiteBuild:
         """
         files = self.plan.take_files()
         check_collisions((file.src_uri for file in files), existing)
+        if self.incremental is not None:
+            self.incremental.begin()
         sources = []
         for file in files:
             path = None
-            if file.src_uri.endswith(".md"):
-                path = self.scratch / "pages" / file.src_uri
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(file.content, encoding="utf-8")
             # Edit links point at the record's real source, outside docs_dir.
             link = edit_uri(file.source_path, self.root, self.docs_dir) \
                 if file.source_path else None
+            if file.src_uri.endswith(".md"):
+                path = self.scratch / "pages" / file.src_uri
+                if self.incremental is None:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(file.content, encoding="utf-8")
+                else:
+                    self.incremental.write_page(file.src_uri, path, file.content,
+                                                self._page_state(file.src_uri, file, link))
             sources.append(SourceFile(file.src_uri, path, "" if path else file.content, link))
         return sources
 
-    def start_outputs(self, dest_uris: Iterable[str], site_dir: Path) -> None:
-        """Check the generator's files against ours, then start writing ours.
+    def _page_state(self, src_uri: str, file: GeneratedFile, link: str | None) -> str:
+        """Everything a generated page shows, for the preview to compare across saves."""
+        slots = file.slots or Slots()
+        return page_state(file.content, slots.nonce, slots.blocks.values(),
+                          repr(self.plan.view_for(src_uri)), str(self.plan.indexed(src_uri)),
+                          link or "")
 
-        The site folder is clean by now. A one-off build writes the API
-        files, drills and redirects in a second process while the
-        generator renders pages.
+    def start_outputs(self, pages: Iterable[tuple[str, str]], site_dir: Path) -> None:
+        """Check the generator's files (src_uri, dest_uri) against ours, then start
+        writing ours.
+
+        The site folder is clean by now, or, in a preview, holds the last
+        build (see incremental.py). A one-off build writes the API files,
+        drills and redirects in a second process while the generator renders
+        pages.
         """
+        pages = list(pages)
+        dest_uris = [dest for _, dest in pages]
         outputs = self.plan.outputs
         check_clashes(outputs.clashes(dest_uris))
+        if self.incremental is not None:
+            self.incremental.prepare(
+                written={*dest_uris, *outputs.paths()},
+                hand_written=[dest for src, dest in pages
+                              if src.endswith(".md") and src not in self.plan.generated],
+                home=repr(self.home))
         self.writer = OutputWriter(outputs, site_dir, background=not self.serving)
 
     def is_generated(self, src_uri: str) -> bool:
@@ -179,6 +213,7 @@ class SiteBuild:
         try:
             self.writer.finish()
             self.search.write(site_dir)
+            self.finished = True
         except OutputError as exc:
             raise BuildError(f"writing the API files, drills and redirects failed: "
                              f"{exc}") from None
@@ -190,4 +225,7 @@ class SiteBuild:
     def close(self) -> None:
         if self.writer is not None:
             self.writer.cancel()
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        if self.incremental is None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        elif not self.finished:
+            self.incremental.invalidate()

@@ -161,15 +161,20 @@ class SearchIndex:
     def add(self, dest_path: str, page_html: str) -> None:
         """Record a rendered page written at `dest_path` (site-relative, e.g. `a/index.html`)."""
         document = search_document(page_html)
-        if document is None:
-            return
         target = self._scratch / dest_path
+        if document is None:
+            # A preview keeps the stand-ins of earlier builds: a page that
+            # is no longer indexed (withdrawn) must lose its own.
+            target.unlink(missing_ok=True)
+            return
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(document, encoding="utf-8")
         self.pages += 1
 
     def add_incidents(self, catalog: Catalog) -> None:
         """Index each incident a listed failure mode shows (see the module's docstring)."""
+        # All of them, every build: drop a preview's stand-ins of the last one.
+        shutil.rmtree(self._scratch / "incidents", ignore_errors=True)
         for incident_id, item in catalog.incidents.items():
             hit = incident_hit(item, catalog)
             if hit is None:
@@ -183,9 +188,15 @@ class SearchIndex:
 
     def write(self, site_dir: Path) -> None:
         """Write the search bundle into `site_dir/pagefind/`."""
+        # Written beside the bundle and swapped in: Pagefind names fragments
+        # by content and would leave a preview's stale ones in place.
+        fresh = site_dir / f".{BUNDLE}-next"
+        shutil.rmtree(fresh, ignore_errors=True)
         command = [sys.executable, "-m", "pagefind", "--site", str(self._scratch),
-                   "--output-path", str(site_dir / BUNDLE),
+                   "--output-path", str(fresh),
                    f"--include-characters={INCLUDE_CHARACTERS}", "--quiet"]
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise SearchIndexError((result.stdout + result.stderr).strip()[-2000:])
+        shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
+        fresh.rename(site_dir / BUNDLE)

@@ -1,0 +1,157 @@
+"""Incremental rebuilds for the preview (`mkdocs serve --dirty`).
+
+MkDocs' dirty mode re-renders a page only when its source file is newer
+than the HTML it last wrote. Our generated pages take part in it by being
+backed by files in a scratch folder that outlives the build, rewritten only
+when what the page shows changes: its Markdown (with the per-build slot
+nonce taken out), the HTML held in its slots, its summary-card view, its
+edit link and whether search indexes it. Everything a page shows passes
+through one of those, so a save re-renders exactly the pages that show
+something that changed, and the rest of the site keeps its bytes.
+
+What dirty mode does not know, this module does:
+- hand-written pages render the home summary (`extra.fmcat`) through
+  macros, so they are re-rendered when it changes;
+- the nav, the theme and docs_dir are shared by every page, so a change to
+  the config, docs_dir, the theme overrides, `taxonomy.yml` or
+  `metrics.yml` clears the site and everything is rebuilt;
+- files of a previous build that a clean build would not write (a deleted
+  record's page, redirects and API files) are removed, with their search
+  stand-ins;
+- a build that failed after it began writing leaves the site in an unknown
+  state, so the next one starts from a clean site.
+
+One `Incremental` lives for a serve session; it holds only fingerprints and
+paths of the current site (O(pages)), never anything per save.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def fingerprint(*parts: str) -> str:
+    """A digest of the given texts, in order (a NUL cannot appear in our texts)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def tree_state(paths: Iterable[Path]) -> str:
+    """A digest of the names, sizes and modification times of every file under `paths`."""
+    parts: list[str] = []
+    for top in paths:
+        files = sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else [top]
+        for path in files:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return fingerprint(*parts)
+
+
+def remove_file(top: Path, rel: str) -> None:
+    """Remove `top/rel` and the folders it leaves empty, up to `top`."""
+    path = top / rel
+    path.unlink(missing_ok=True)
+    parent = path.parent
+    while parent != top and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+class Incremental:
+    """What the last successful build of a serve session wrote, to rebuild only the rest.
+
+    `shared` lists the files and folders that every page depends on (config,
+    docs_dir, theme overrides, taxonomy, metrics). The session's scratch
+    folder holds the generated pages and the search stand-ins.
+    """
+
+    def __init__(self, site_dir: Path, shared: Iterable[Path]) -> None:
+        self.site_dir = site_dir
+        self.shared = [path for path in shared if path.exists()]
+        self.scratch = Path(tempfile.mkdtemp(prefix="fmcat-serve-"))
+        self.pages: dict[str, str] = {}      # generated src_uri -> fingerprint
+        self.written: set[str] = set()       # site-relative paths of the last build
+        self.shared_state = ""
+        self.home_state = ""
+
+    def begin(self) -> None:
+        """Start a build: clear the site if something every page shows has changed.
+
+        Before any page is written: a page rendered again must be rewritten
+        too, since its Markdown names the slots of this build.
+        """
+        shared_state = tree_state(self.shared)
+        if shared_state != self.shared_state:
+            self.reset()
+        self.shared_state = shared_state
+
+    @property
+    def search_dir(self) -> Path:
+        return self.scratch / "search"
+
+    def write_page(self, src_uri: str, path: Path, content: str, state: str) -> None:
+        """Back a generated page by `path`; rewrite it only if `state` changed.
+
+        An untouched file stays older than the HTML rendered from it, so
+        dirty mode skips the page.
+        """
+        if self.pages.get(src_uri) == state and path.exists():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        self.pages[src_uri] = state
+
+    def prepare(self, *, written: set[str], hand_written: Iterable[str], home: str) -> None:
+        """Make the site ready for a dirty build that writes `written`.
+
+        Removes the HTML of hand-written pages (`hand_written`, their
+        dest_uris) if the home summary changed, so that they are rendered
+        again; removes what the last build wrote and this one will not.
+        """
+        if home != self.home_state:
+            for dest_uri in hand_written:
+                (self.site_dir / dest_uri).unlink(missing_ok=True)
+        for rel in self.written - written:
+            remove_file(self.site_dir, rel)
+            if rel.endswith(".html"):
+                remove_file(self.search_dir, rel)
+        self.written, self.home_state = written, home
+
+    def reset(self) -> None:
+        """Forget the last build: this one renders every page into an empty site."""
+        site_dir = self.site_dir
+        if site_dir.is_dir():
+            for child in site_dir.iterdir():
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child)
+                else:
+                    child.unlink()
+        # Every page is rendered again and rewrites its search stand-in;
+        # `written` is kept so that `prepare` still removes those of
+        # pages that are gone.
+        self.pages.clear()
+        self.home_state = ""
+
+    def invalidate(self) -> None:
+        """A build failed part-way: the next one starts from a clean site."""
+        self.shared_state = ""
+
+    def close(self) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def page_state(content: str, nonce: str, blocks: Iterable[str], *extra: str) -> str:
+    """The fingerprint of a generated page: everything it shows, without the slot nonce."""
+    return fingerprint(content.replace(nonce, ""), *(b.replace(nonce, "") for b in blocks),
+                       *extra)
+

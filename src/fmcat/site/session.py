@@ -1,0 +1,45 @@
+"""A `mkdocs serve` session: the state that must outlive one build.
+
+MkDocs loads the hook module afresh for every rebuild (and calls
+`on_startup` and `on_serve` only on the first), so a serve session cannot
+keep its state in the hook. It lives here, keyed by the folder the server
+serves, which stays the same for the whole session: the `Incremental` state
+of a `--dirty` session and the `Preview` that answers requests while a
+rebuild has failed. `close_session` (at shutdown) forgets it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fmcat.site.incremental import Incremental
+from fmcat.site.preview import Preview
+
+
+@dataclass
+class ServeSession:
+    incremental: Incremental | None
+    preview: Preview
+
+
+_SESSIONS: dict[Path, ServeSession] = {}
+
+
+def find_session(site_dir: Path) -> ServeSession | None:
+    return _SESSIONS.get(site_dir.resolve())
+
+
+def open_session(site_dir: Path, *, shared: Iterable[Path], dirty: bool) -> ServeSession:
+    """The session serving `site_dir`, made at its first build; incremental if `dirty`."""
+    key = site_dir.resolve()
+    if key not in _SESSIONS:
+        _SESSIONS[key] = ServeSession(Incremental(key, shared) if dirty else None, Preview())
+    return _SESSIONS[key]
+
+
+def close_session(site_dir: Path) -> None:
+    session = _SESSIONS.pop(site_dir.resolve(), None)
+    if session is not None and session.incremental is not None:
+        session.incremental.close()

@@ -1,0 +1,148 @@
+"""Incremental preview rebuilds (`mkdocs serve --dirty`) give the same site as a
+clean build, after every kind of edit, driven in-process as the server does."""
+
+from __future__ import annotations
+
+import filecmp
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from fmcat.site import close_session
+
+SERVE_URL = "http://127.0.0.1:8000/"
+OLD_TITLE = "Prior shift changes base rates"
+
+pytestmark = pytest.mark.slow
+
+
+class Server:
+    """Builds like `mkdocs serve --dirty`: one site folder, a fresh config (and
+    hook module) per rebuild, `on_startup` only on the first."""
+
+    def __init__(self, root: Path, site: Path) -> None:
+        self.root, self.site = root, site
+        self.first = True
+        self.rendered: list[str] = []
+
+    def rebuild(self) -> None:
+        config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(self.site))
+        if self.first:
+            config.plugins.on_startup(command="serve", dirty=True)
+            self.first = False
+        config.site_url = SERVE_URL
+        logging.getLogger("mkdocs").setLevel(logging.ERROR)
+        build(config, serve_url=SERVE_URL, dirty=True)
+
+    def close(self) -> None:
+        close_session(self.site)
+
+
+def clean_build(root: Path, site: Path) -> Path:
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="build", dirty=False)
+    config.site_url = SERVE_URL
+    build(config, serve_url=SERVE_URL)
+    return site
+
+
+def differences(left: Path, right: Path) -> list[str]:
+    """Files that differ, or exist on one side only, under two folders."""
+    found: list[str] = []
+
+    def walk(cmp: filecmp.dircmp[str], prefix: str) -> None:
+        found.extend(f"only in {'served' if side is cmp.left_only else 'clean'}: {prefix}{n}"
+                     for side in (cmp.left_only, cmp.right_only) for n in side)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files,
+                                               shallow=False)
+        found.extend(f"differs: {prefix}{n}" for n in [*mismatch, *errors])
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(left, right), "")
+    return sorted(found)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edits(root: Path) -> list[tuple[str, Callable[[], None]]]:
+    entries = root / "entries"
+    fm2 = entries / "FM-0002-prior-shift.md"
+    added = entries / "FM-0042-new.md"
+    new_text = fm2.read_text(encoding="utf-8").replace("id: FM-0002", "id: FM-0042").replace(
+        "aliases: [FM-0099, \"old/prior-shift/\"]\n", "").replace(
+        "Prior shift changes base rates", "A brand new failure")
+    return [
+        ("title", lambda: edit(fm2, "Prior shift changes base rates", "Prior shift moves rates")),
+        ("severity", lambda: edit(fm2, "severity: medium\nfrequency", "severity: high\nfrequency")),
+        ("tag", lambda: edit(fm2, "data_domain: [text]", "data_domain: [tabular]")),
+        ("add", lambda: added.write_text(new_text, encoding="utf-8")),
+        ("rename", lambda: added.rename(entries / "FM-0042-renamed.md")),
+        ("delete", (entries / "FM-0042-renamed.md").unlink),
+        ("taxonomy", lambda: edit(root / "taxonomy.yml", "  medium:", "  medium:  ")),
+    ]
+
+
+def test_dirty_rebuilds_equal_a_clean_build_after_each_edit(catalog_dir: Path,
+                                                             tmp_path: Path) -> None:
+    server = Server(catalog_dir, tmp_path / "served")
+    try:
+        server.rebuild()
+        for step, (name, change) in enumerate(edits(catalog_dir)):
+            change()
+            server.rebuild()
+            clean = clean_build(catalog_dir, tmp_path / f"clean-{step}")
+            assert differences(server.site, clean) == [], f"after the {name} edit"
+    finally:
+        server.close()
+
+
+def test_a_broken_entry_fails_the_rebuild_and_the_fix_restores_the_site(
+        catalog_dir: Path, tmp_path: Path) -> None:
+    server = Server(catalog_dir, tmp_path / "served")
+    fm2 = catalog_dir / "entries" / "FM-0002-prior-shift.md"
+    try:
+        server.rebuild()
+        edit(fm2, "severity: medium\nfrequency", "severity: enormous\nfrequency")
+        with pytest.raises(Abort):
+            server.rebuild()
+        edit(fm2, "severity: enormous\nfrequency", "severity: low\nfrequency")
+        server.rebuild()
+        clean = clean_build(catalog_dir, tmp_path / "clean")
+        assert differences(server.site, clean) == []
+    finally:
+        server.close()
+
+
+def test_an_untouched_page_is_not_rendered_again(catalog_dir: Path, tmp_path: Path) -> None:
+    server = Server(catalog_dir, tmp_path / "served")
+    try:
+        server.rebuild()
+        # Hand-written pages may show the home summary, which shows titles:
+        # they are rendered again whenever it changes (they are few).
+        hand_written = {server.site / ("" if p.stem == "index" else p.stem) / "index.html"
+                        for p in (catalog_dir / "docs").glob("*.md")}
+        pages = [p for p in server.site.rglob("index.html") if p not in hand_written]
+        untouched = {page: page.stat().st_mtime_ns for page in pages
+                     if OLD_TITLE not in page.read_text(encoding="utf-8")
+                     and 'http-equiv="refresh"' not in page.read_text(encoding="utf-8")}
+        edited = server.site / "failure-modes" / "FM-0002" / "index.html"
+        edited_before = edited.stat().st_mtime_ns
+        assert len(untouched) > 10
+        edit(catalog_dir / "entries" / "FM-0002-prior-shift.md", OLD_TITLE,
+             "Prior shift moves rates")
+        server.rebuild()
+        assert [p for p, mtime in untouched.items() if p.stat().st_mtime_ns != mtime] == []
+        assert edited.stat().st_mtime_ns > edited_before
+        assert "Prior shift moves rates" in edited.read_text(encoding="utf-8")
+    finally:
+        server.close()
