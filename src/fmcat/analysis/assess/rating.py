@@ -77,7 +77,7 @@ def _parse_table(text: str) -> dict[tuple[int, int, Detection], Priority]:
         severity, occurrence, *cells = line.split()
         for detection, cell in zip(DETECTIONS, cells, strict=True):
             assert cell in PRIORITIES
-            table[int(severity[1:]), int(occurrence[1:]), detection] = cell  # type: ignore[assignment]
+            table[int(severity[1:]), int(occurrence[1:]), detection] = cell
     return table
 
 
