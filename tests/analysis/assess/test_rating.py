@@ -152,3 +152,4 @@ def test_a_young_log_is_read_over_one_year() -> None:
     found = evidence_by_mode([Occurrence("INC-1", _at(0), "a", ("FM-0001",)),
                               Occurrence("INC-2", _at(20), "a", ("FM-0001",))])
     assert found["FM-0001"].years == 1.0
+
