@@ -34,7 +34,7 @@ def _validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
 def test_every_schema_names_its_dialect_and_the_file_list_is_fixed() -> None:
     schemas = json_schemas()
     assert list(schemas) == sorted(schemas)
-    assert set(schemas) == {"catalog.json", *SCHEMA_OF_KIND.values(),
+    assert set(schemas) == {"catalog.json", "assess-worksheet.json", *SCHEMA_OF_KIND.values(),
                             *(f"source/{name}" for name in (*SCHEMA_OF_KIND.values(),
                                                             "taxonomy.json"))}
     assert all(schema["$schema"] == JSON_SCHEMA_DIALECT for schema in schemas.values())

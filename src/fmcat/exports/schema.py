@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fmcat.core.model import CaseStudy, FailureMode, Incident, Playbook, StrictModel
 from fmcat.core.taxonomy import Taxonomy
+from fmcat.exports.worksheet_schema import WorksheetShape
 
 SCHEMA_VERSION = "1.1"  # 1.1: signals carry their kind (gauge or counter)
 """Version of the export format; see the module docstring for when it changes."""
@@ -123,6 +124,8 @@ _RECORD_SCHEMAS: dict[str, type[BaseModel]] = {
     "playbook.json": ExportedPlaybook,
     "case-study.json": ExportedCaseStudy,
     "incident.json": ExportedIncident,
+    # Not a record: the output of `fmcat assess --format json`.
+    "assess-worksheet.json": WorksheetShape,
 }
 _SOURCE_SCHEMAS: dict[str, type[BaseModel]] = {
     # What contributors write: front matter of the Markdown files and the

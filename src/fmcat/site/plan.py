@@ -19,6 +19,7 @@ from fmcat.core.catalog import Catalog
 from fmcat.core.model import CASE_STUDY, FAILURE_MODE, KIND_BY_PREFIX, PLAYBOOK
 from fmcat.exports import feeds
 from fmcat.site import governance_pages, trends_pages
+from fmcat.site.assess_page import ASSESS_URL, assess_page
 from fmcat.site.charts import chart_css
 from fmcat.site.derived import Derived, derive
 from fmcat.site.listings import browse_pages, catalog_page, index_page, matrix_page
@@ -117,6 +118,7 @@ def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
     plan.files.append(GeneratedFile(f"{FAILURE_MODE.url_dir}/index.md", catalog_page(
         listed(catalog), taxonomy, derived.observed)))
     plan.files.append(GeneratedFile("matrix/index.md", matrix_page(listed(catalog), taxonomy)))
+    plan.files.append(GeneratedFile(f"{ASSESS_URL}index.md", assess_page(taxonomy)))
     for src_uri, content in browse_pages(catalog, taxonomy, derived.tags).items():
         plan.files.append(GeneratedFile(src_uri, content))
     for kind in (PLAYBOOK, CASE_STUDY):
