@@ -73,7 +73,8 @@ class Taxonomy(StrictModel):
     signals: dict[str, Signal]
     stewards: dict[str, Steward]
     # Other taxonomies records cite by ID (fmcat.core.external).
-    external_schemes: dict[SchemeKey, ExternalScheme] = Field(default_factory=dict)
+    external_schemes: dict[SchemeKey, ExternalScheme] = Field(
+        default_factory=dict, json_schema_extra={"additionalProperties": False})
 
     def vocabulary(self, name: str) -> dict[str, Term] | dict[str, RankedTerm] | dict[
         str, Signal] | dict[str, Steward]:
