@@ -35,6 +35,7 @@ def site_config_text(repo: Path = REPO) -> str:
     _, _, tail = text.partition("\nvalidation:\n")
     nav = ("\nnav:\n  - Home: index.md\n  - Catalog: failure-modes/index.md\n"
            "  - Matrix: matrix/index.md\n  - Browse: browse/index.md\n"
+           "  - External IDs: external/index.md\n"
            "  - Playbooks: playbooks/index.md\n  - Case studies: case-studies/index.md\n"
            "  - Trends: trends/index.md\n  - Metrics: metrics/index.md\n"
            "  - Governance:\n      - What's new: whats-new/index.md\n"

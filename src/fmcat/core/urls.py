@@ -64,7 +64,7 @@ SITE_FOLDERS = ("assets", "search", "pagefind", "api", "drills")
 Material's search index, Pagefind, the API and the drills."""
 
 GENERATED_PAGES = ("matrix", "assess", "browse", "review", "quality", "stewards", "whats-new",
-                   "trends", "metrics", "feed.xml", "feed.json")
+                   "trends", "metrics", "feed.xml", "feed.json", "external")
 """Top-level pages and files the site plans besides the record folders."""
 
 

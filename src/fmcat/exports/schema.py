@@ -20,8 +20,10 @@ from fmcat.core.model import CaseStudy, FailureMode, Incident, Playbook, StrictM
 from fmcat.core.taxonomy import Taxonomy
 from fmcat.exports.worksheet_schema import WorksheetShape
 
-SCHEMA_VERSION = "1.1"  # 1.1: signals carry their kind (gauge or counter)
-"""Version of the export format; see the module docstring for when it changes."""
+SCHEMA_VERSION = "1.2"
+"""Version of the export format; see the module docstring for when it changes.
+1.1: signals carry their kind (gauge or counter); 1.2: records carry
+`external_ids` and the taxonomy its `external_schemes`."""
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -109,7 +111,7 @@ class ExportedCatalog(_Exported):
     """The whole catalog in one document: `api/catalog.json`."""
 
     model_config = ConfigDict(title="Failure Mode Catalog")
-    schema_version: Literal["1.1"]
+    schema_version: Literal["1.2"]
     generator: str
     base_url: str | None
     taxonomy: Taxonomy

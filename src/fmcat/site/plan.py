@@ -22,6 +22,7 @@ from fmcat.site import governance_pages, trends_pages
 from fmcat.site.assess_page import ASSESS_URL, assess_page
 from fmcat.site.charts import chart_css
 from fmcat.site.derived import Derived, derive
+from fmcat.site.external_pages import external_pages
 from fmcat.site.listings import browse_pages, catalog_page, index_page, matrix_page
 from fmcat.site.outputs import SiteOutputs
 from fmcat.site.records import RecordView, record_markdown, record_view
@@ -120,6 +121,9 @@ def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
     plan.files.append(GeneratedFile("matrix/index.md", matrix_page(listed(catalog), taxonomy)))
     plan.files.append(GeneratedFile(f"{ASSESS_URL}index.md", assess_page(taxonomy)))
     for src_uri, content in browse_pages(catalog, taxonomy, derived.tags).items():
+        plan.files.append(GeneratedFile(src_uri, content))
+    listed_records = [e for e in catalog.entries.values() if e.record.is_listed]
+    for src_uri, content in external_pages(listed_records, taxonomy).items():
         plan.files.append(GeneratedFile(src_uri, content))
     for kind in (PLAYBOOK, CASE_STUDY):
         plan.files.append(GeneratedFile(f"{kind.url_dir}/index.md",
