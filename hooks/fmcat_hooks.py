@@ -111,8 +111,7 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     assert _build is not None
     with _plugin_errors():
-        _build.add_page(page.file.src_uri, page.file.dest_uri, output)
-    return output
+        return _build.finish_page(page.file.src_uri, page.file.dest_uri, output)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from fmcat.core.clock import build_date
 from fmcat.core.findings import Finding, Severity, format_text
 from fmcat.core.load import InvalidCatalogError, load_checked, require_no_errors
+from fmcat.site.compact import compact_html
 from fmcat.site.home import home_summary
 from fmcat.site.outputs import OutputError, OutputWriter
 from fmcat.site.plan import plan_site
@@ -166,12 +167,14 @@ class SiteBuild:
             "fmcat_indexed": self.plan.indexed(src_uri),
         }
 
-    def add_page(self, src_uri: str, dest_uri: str, html: str) -> None:
-        """Hand a rendered page to the search index."""
+    def finish_page(self, src_uri: str, dest_uri: str, html: str) -> str:
+        """A rendered page as it is written: compacted, and handed to the search index."""
+        html = compact_html(html)
         try:
             self.search.add(dest_uri, html)
         except SearchIndexError as exc:
             raise BuildError(f"{src_uri}: {exc}") from None
+        return html
 
     def finish(self, site_dir: Path) -> None:
         """Wait for our outputs and write the search index; always `close`."""
