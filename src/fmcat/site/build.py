@@ -119,6 +119,7 @@ class SiteBuild:
         self.search.add_incidents(catalog)
         self.writer: OutputWriter | None = None
         self.nav_cache = RenderOnce()  # overrides/partials/nav.html
+        self._parked: dict[str, Path] = {}  # src_uri -> its rendered HTML, on disk
 
     def source_files(self, existing: Container[str]) -> list[SourceFile]:
         """The generated files, once; `existing` holds the src_uris of docs_dir's files.
@@ -157,6 +158,28 @@ class SiteBuild:
 
     def finish_html(self, src_uri: str, html: str) -> str:
         return self.plan.finish_html(src_uri, html)
+
+    def park_content(self, src_uri: str, html: str) -> None:
+        """Keep a page's rendered HTML on disk until the page is written.
+
+        The generator renders every page's Markdown before it writes any page
+        and holds all that HTML until the build ends: at 20,000 entries over
+        half a gigabyte. Parked, a page's HTML is in memory only while its
+        template renders (`take_content`).
+        """
+        path = self.scratch / "content" / f"{len(self._parked)}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+        self._parked[src_uri] = path
+
+    def take_content(self, src_uri: str) -> str | None:
+        """A parked page's HTML, once; None if the page was not parked."""
+        path = self._parked.pop(src_uri, None)
+        if path is None:
+            return None
+        html = path.read_text(encoding="utf-8")
+        path.unlink()
+        return html
 
     def page_context(self, src_uri: str, url: str) -> dict[str, object]:
         """What the theme overrides read from a page's template context."""
