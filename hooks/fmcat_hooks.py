@@ -130,7 +130,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         # nothing reads it after rendering; for our generated pages that is
         # the whole catalog again. The title comes from meta, not from here.
         page.markdown = ""
-    return _build.finish_html(page.file.src_uri, html)
+    # MkDocs holds every page's HTML from here until the build ends; the build
+    # keeps it on disk instead, and on_page_context puts it back for writing.
+    _build.park_content(page.file.src_uri, _build.finish_html(page.file.src_uri, html))
+    return ""
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
@@ -142,18 +145,22 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     return env
 
 
+@event_priority(100)  # the page's HTML is back before any plugin reads it
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
                     nav: Any) -> dict[str, Any]:
     assert _build is not None
+    content = _build.take_content(page.file.src_uri)
+    if content is not None:
+        page.content = content
     context.update(_build.page_context(page.file.src_uri, page.url))
     return context
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     assert _build is not None
+    page.content = None  # written; MkDocs would keep it until the build ends
     with _plugin_errors():
-        _build.add_page(page.file.src_uri, page.file.dest_uri, output)
-    return output
+        return _build.finish_page(page.file.src_uri, page.file.dest_uri, output)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

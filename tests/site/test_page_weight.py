@@ -24,3 +24,22 @@ def test_pages_load_one_site_stylesheet_besides_the_charts(built_repo: Path) -> 
         assert names == ["fmcat.css", "fmcat-charts.css"], f"{url}: {sheets}"
         for href in sheets:
             assert (built_repo / url).parent.joinpath(href).resolve().is_file(), href
+
+
+LARGEST_ENTRY_PAGE = 52_000
+"""Bytes of the largest failure-mode page of the repository (FM-0013, with three
+playbooks and fourteen incidents, was 55,661 before #14's size work)."""
+MEDIAN_ENTRY_PAGE = 46_000
+"""Bytes of the median one (50,879 before). The benchmark's entry page (FM-0001
+at N = 1,000) must stay within 40 KB; it is measured in benchmarks/run.py."""
+
+
+def test_entry_pages_stay_within_their_byte_budget(built_repo: Path) -> None:
+    """An alert's link opens a failure-mode page, often on a phone: markup,
+    indentation and repeated playbook text must not outgrow what it says."""
+    sizes = sorted((path.stat().st_size, path.parent.name)
+                   for path in (built_repo / "failure-modes").glob("FM-*/index.html"))
+    assert len(sizes) >= 30
+    assert sizes[-1][0] <= LARGEST_ENTRY_PAGE, sizes[-1]
+    median = sizes[len(sizes) // 2]
+    assert median[0] <= MEDIAN_ENTRY_PAGE, median
