@@ -88,7 +88,7 @@ def build_site(root: Path, *, strict: bool = False) -> Path:
     return site
 
 
-REPO_FILES = ("mkdocs.yml", "taxonomy.yml", "metrics.yml")
+REPO_FILES = ("mkdocs.yml", "taxonomy.yml", "metrics.yml", "fmcat.yml")
 REPO_FOLDERS = ("docs", "overrides", "hooks", "entries", "playbooks", "case-studies",
                 "incidents")
 

@@ -22,7 +22,7 @@ REGISTRARS = (validate.register, new.register, review.register, codeowners.regis
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="fmcat", description="Failure Mode Catalog tools.")
+    parser = Parser(prog="fmcat", description="Tools for catalogs of failure modes.")
     parser.add_argument("--version", action="version", version=f"fmcat {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for register in REGISTRARS:
