@@ -4,5 +4,7 @@ The generator adapter (`hooks/fmcat_hooks.py`) imports only these names.
 """
 
 from fmcat.site.build import BuildError, SiteBuild, catalog_root, watched_paths
+from fmcat.site.theming import SCRIPTS, STYLESHEETS, THEME_DIR, with_engine_assets
 
-__all__ = ["BuildError", "SiteBuild", "catalog_root", "watched_paths"]
+__all__ = ["SCRIPTS", "STYLESHEETS", "THEME_DIR", "BuildError", "SiteBuild", "catalog_root",
+           "watched_paths", "with_engine_assets"]
