@@ -13,10 +13,21 @@ import sys
 from collections.abc import Sequence
 
 from fmcat import __version__
-from fmcat.cli import codeowners, drill, export, importing, link, new, recommend, review, validate
+from fmcat.cli import (
+    codeowners,
+    drill,
+    export,
+    importing,
+    init,
+    link,
+    new,
+    recommend,
+    review,
+    validate,
+)
 from fmcat.cli.common import Parser, run_command
 
-REGISTRARS = (validate.register, new.register, review.register, codeowners.register,
+REGISTRARS = (validate.register, init.register, new.register, review.register, codeowners.register,
               importing.register, export.register, recommend.register, drill.register,
               link.register, validate.register_rules)
 
