@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from fmcat.authoring.init import init_catalog
 from fmcat.core.load import load_catalog
 from fmcat.site.build import SiteBuild
 from fmcat.site.derived import derive
@@ -51,3 +52,14 @@ def test_a_site_name_other_than_the_catalogs_name_is_a_warning(root: Path) -> No
                        "from name 'Adversarial ML KB' in fmcat.yml; set both to the same name")]
     (root / "fmcat.yml").write_text("example_data: true\n", encoding="utf-8")  # no name: no claim
     assert not [m for m in _messages(root, "Anything") if "site_name" in m[1]]
+
+
+def test_a_new_catalogs_home_lists_say_none_yet(tmp_path: Path) -> None:
+    """A catalog from `fmcat init` has no records: its home page's lists say so
+    instead of leaving a heading over nothing."""
+    root = tmp_path / "kb"
+    init_catalog(root)
+    catalog = load_catalog(root)
+    summary = home_summary(catalog, derive(catalog))
+    for key in ("most_severe", "most_frequent", "recent_changes"):
+        assert summary[key] == "<p>None yet.</p>", key
