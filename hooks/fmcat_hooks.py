@@ -26,6 +26,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from fmcat.site import (
+    SCRIPTS,
+    STYLESHEETS,
+    THEME_DIR,
     BuildError,
     ServeSession,
     SiteBuild,
@@ -34,6 +37,7 @@ from fmcat.site import (
     find_session,
     open_session,
     watched_paths,
+    with_engine_assets,
 )
 
 log = logging.getLogger("mkdocs.plugins.fmcat")
@@ -97,7 +101,18 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for level, text in _build.messages:
         log.log(level, text)
     config.extra["fmcat"] = _build.home
+    _use_engine_theme(config)
     return config
+
+
+def _use_engine_theme(config: MkDocsConfig) -> None:
+    """The engine's overrides, CSS and JS come from the installed package: after
+    the catalog's own custom_dir, before Material; its assets listed first."""
+    dirs, engine = config.theme.dirs, str(THEME_DIR)
+    if engine not in dirs:
+        dirs.insert(1 if config.theme.custom_dir else 0, engine)
+    config.extra_css = with_engine_assets(config.extra_css, STYLESHEETS)
+    config.extra_javascript = with_engine_assets(config.extra_javascript, SCRIPTS)
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -137,7 +152,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    # overrides/partials/nav.html wraps Material's own nav partial, which it
+    # The engine theme's partials/nav.html wraps Material's own nav partial, which it
     # reaches as `material/partials/nav.html`.
     material = Path(material_templates.__file__).parent
     assert env.loader is not None

@@ -21,6 +21,7 @@ from pathlib import Path
 from fmcat.core.clock import build_date
 from fmcat.core.findings import Finding, Severity, format_text
 from fmcat.core.load import InvalidCatalogError, load_checked, require_no_errors
+from fmcat.core.settings import SETTINGS_FILE
 from fmcat.site.compact import compact_html
 from fmcat.site.home import home_summary
 from fmcat.site.incremental import Incremental, page_state
@@ -29,7 +30,8 @@ from fmcat.site.plan import GeneratedFile, plan_site
 from fmcat.site.render import RenderOnce, Slots
 from fmcat.site.search import SearchIndex, SearchIndexError
 
-WATCHED = ("entries", "playbooks", "case-studies", "incidents", "taxonomy.yml", "metrics.yml")
+WATCHED = ("entries", "playbooks", "case-studies", "incidents", "taxonomy.yml", "metrics.yml",
+           "fmcat.yml")
 """What a build reads besides docs_dir and the config, which MkDocs watches itself."""
 
 
@@ -119,6 +121,12 @@ class SiteBuild:
                              f"{exc}", catalog.findings) from None
         self.root, self.docs_dir, self.serving = root, docs_dir, serving
         self.messages = log_lines(catalog.findings)  # for the adapter to log
+        settings = catalog.settings
+        if settings.names_itself and settings.name != site_name:
+            # Feeds, schemas and alerts say one name, the site's header another.
+            self.messages.append((logging.WARNING, (
+                f"mkdocs.yml: site_name {site_name!r} differs from name {settings.name!r} in "
+                f"{SETTINGS_FILE}; set both to the same name")))
         self.plan = plan_site(catalog, site_name=site_name, site_url=site_url)
         self.home = home_summary(catalog, self.plan.derived)
         # A preview's scratch folder outlives the build (see incremental.py).

@@ -113,10 +113,13 @@ class SitePlan:
         return label_task_lists(slots.fill(page_html) if slots else page_html)
 
 
-def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
+def plan_site(catalog: Catalog, *, site_name: str | None = None,
               site_url: str | None = None) -> SitePlan:
     """Record pages, listings, governance pages and feeds; API files, drills and
-    redirects are `outputs`, written by the build without the generator."""
+    redirects are `outputs`, written by the build without the generator.
+    `site_name` names the feeds (default: the name in the catalog's `fmcat.yml`)."""
+    site_name = site_name or catalog.settings.name
+    example_data = catalog.settings.example_data
     taxonomy = catalog.taxonomy
     assert taxonomy is not None, "plan_site needs a catalog whose taxonomy loaded"
     derived = derive(catalog)
@@ -151,9 +154,11 @@ def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
         GeneratedFile(f"{governance_pages.WHATS_NEW_URL}index.md",
                       governance_pages.whats_new_page(catalog)),
         GeneratedFile(f"{trends_pages.TRENDS_URL}index.md",
-                      trends_pages.trends_page(derived.metrics)),
+                      trends_pages.trends_page(derived.metrics,
+                                                 example_data=example_data)),
         GeneratedFile(f"{trends_pages.METRICS_URL}index.md",
-                      trends_pages.metrics_page(derived.metrics)),
+                      trends_pages.metrics_page(derived.metrics,
+                                                  example_data=example_data)),
         GeneratedFile("assets/fmcat-charts.css", chart_css()),
         GeneratedFile("feed.xml", feeds.atom_feed(changes(catalog), site_name=site_name,
                                                   site_url=site_url)),
