@@ -25,7 +25,9 @@ from fmcat.cli.common import (
     emit,
     require_valid,
 )
+from fmcat.core.findings import format_text
 from fmcat.core.inert import escape_json
+from fmcat.core.taxonomy import load_taxonomy
 from fmcat.exports import alerts
 from fmcat.exports import documents as export
 from fmcat.exports.schema import json_schemas
@@ -46,7 +48,13 @@ def cmd_export_catalog(args: argparse.Namespace) -> int:
 
 
 def cmd_export_schema(args: argparse.Namespace) -> int:
-    schemas = json_schemas()
+    # The catalog's tag dimensions are fields of the schemas, so they come from
+    # its taxonomy; a taxonomy with findings is refused like any invalid catalog.
+    taxonomy, problems = load_taxonomy(catalog_root(args.root))
+    if taxonomy is None:
+        print(format_text(problems), file=sys.stderr)
+        return EXIT_FINDINGS
+    schemas = json_schemas(taxonomy)
     if not args.output:
         sys.stdout.write(export.dumps(schemas["catalog.json"]))
         return EXIT_OK
@@ -91,6 +99,7 @@ def register(subparsers: Subparsers[Any]) -> None:
         "schema", help="JSON Schemas of the exported records and of the source files")
     schema.add_argument("-o", "--output", metavar="DIR",
                         help="write every schema here (default: print the catalog schema)")
+    schema.add_argument("--root", help=ROOT_HELP)
     schema.set_defaults(func=cmd_export_schema)
 
     alert = export_sub.add_parser(

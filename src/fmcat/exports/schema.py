@@ -19,7 +19,9 @@ from pydantic import BaseModel, ConfigDict
 from fmcat.core.model import CaseStudy, FailureMode, Incident, Playbook, StrictModel
 from fmcat.core.taxonomy import Taxonomy
 
-SCHEMA_VERSION = "1.1"  # 1.1: signals carry their kind (gauge or counter)
+SCHEMA_VERSION = "2.0"  # 2.0: tag dimensions are declared in the taxonomy (`dimensions`,
+# `axes`, `unknown_allowed`); its four top-level vocabularies are gone. 1.1: signals
+# carry their kind (gauge or counter).
 """Version of the export format; see the module docstring for when it changes."""
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -108,7 +110,7 @@ class ExportedCatalog(_Exported):
     """The whole catalog in one document: `api/catalog.json`."""
 
     model_config = ConfigDict(title="Failure Mode Catalog")
-    schema_version: Literal["1.1"]
+    schema_version: Literal["2.0"]
     generator: str
     base_url: str | None
     taxonomy: Taxonomy
@@ -135,23 +137,84 @@ _SOURCE_SCHEMAS: dict[str, type[BaseModel]] = {
 }
 
 
-def json_schemas() -> dict[str, dict[str, Any]]:
+def json_schemas(taxonomy: Taxonomy | None = None) -> dict[str, dict[str, Any]]:
     """JSON Schemas by file name: the catalog document, each exported record
     kind, and (under `source/`) the files contributors write.
 
     Exported shapes use pydantic's serialization mode (what `model_dump(
     mode="json")` writes: dates as strings, every field present); source
-    shapes use validation mode (what the loader accepts).
+    shapes use validation mode (what the loader accepts). The tag dimensions
+    are the catalog's: with its taxonomy each becomes a field of its own, with
+    its values as an enum (without one, the schemas say only which names are
+    free: the file list, for instance, does not depend on it).
     """
     schemas: dict[str, dict[str, Any]] = {}
     exported: dict[str, type[BaseModel]] = {"catalog.json": ExportedCatalog, **_RECORD_SCHEMAS}
     for name, model in exported.items():
-        schema = model.model_json_schema(mode="serialization")
+        schema = with_dimensions(model.model_json_schema(mode="serialization"),
+                                 _KIND_OF_SCHEMA.get(name), taxonomy, exported=True)
         schemas[name] = _portable({"$schema": JSON_SCHEMA_DIALECT, **schema}, require_all=True)
     for name, model in _SOURCE_SCHEMAS.items():
-        schema = model.model_json_schema(mode="validation")
+        schema = with_dimensions(model.model_json_schema(mode="validation"),
+                                 _KIND_OF_SCHEMA.get(name.removeprefix("source/")), taxonomy,
+                                 exported=False)
         schemas[name] = _portable({"$schema": JSON_SCHEMA_DIALECT, **schema}, require_all=False)
     return dict(sorted(schemas.items()))
+
+
+_KIND_OF_SCHEMA = {"failure-mode.json": "failure-mode", "playbook.json": "playbook",
+                   "incident.json": "incident"}
+_KIND_OF_DEF = {"FailureMode": "failure-mode", "ExportedFailureMode": "failure-mode",
+                "Playbook": "playbook", "ExportedPlaybook": "playbook",
+                "Incident": "incident", "ExportedIncident": "incident",
+                "Context": "case-study"}
+"""Which kind's dimensions replace `dimensions` in a schema or one of its $defs
+(a case study carries its own in each context)."""
+
+
+def with_dimensions(schema: dict[str, Any], kind: str | None, taxonomy: Taxonomy | None, *,
+                    exported: bool) -> dict[str, Any]:
+    """The schema with `dimensions` replaced by one field per declared dimension,
+    where the export and the source files write them."""
+    if kind is not None:
+        schema = _replace_dimensions(schema, kind, taxonomy, exported=exported)
+    defs = schema.get("$defs")
+    if isinstance(defs, dict):
+        schema = {**schema, "$defs": {
+            name: _replace_dimensions(node, _KIND_OF_DEF[name], taxonomy, exported=exported)
+            if name in _KIND_OF_DEF else node for name, node in defs.items()}}
+    return schema
+
+
+def _replace_dimensions(node: dict[str, Any], kind: str, taxonomy: Taxonomy | None, *,
+                        exported: bool) -> dict[str, Any]:
+    properties = node.get("properties", {})
+    if "dimensions" not in properties:
+        return node
+    single = kind in ("incident", "case-study")
+    declared = taxonomy.dimensions_of(kind) if taxonomy is not None else {}
+    replaced: dict[str, Any] = {}
+    for name, value in properties.items():
+        if name != "dimensions":
+            replaced[name] = value
+            continue
+        for key, dimension in declared.items():
+            values = {"type": "string", "enum": list(dimension.values)}
+            replaced[key] = {"title": dimension.title, **(
+                {"description": dimension.description} if dimension.description else {}),
+                **(values if single else {"type": "array", "items": values})}
+    result = {**node, "properties": replaced}
+    if taxonomy is None:
+        # Without the taxonomy any other field may be a dimension: say only its shape.
+        result["additionalProperties"] = {"type": "string"} if single else {
+            "type": "array", "items": {"type": "string"}}
+    required = [name for name in node.get("required", []) if name != "dimensions"]
+    if not exported:
+        required += [key for key, d in declared.items() if d.required]
+    result["required"] = required
+    if not required:
+        del result["required"]
+    return result
 
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
