@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from fmcat.analysis import discovery
-from fmcat.analysis.discovery import DIMENSIONS, observed_frequency, similar_entries, tag_index
+from fmcat.analysis.discovery import (
+    dimensions_of,
+    observed_frequency,
+    similar_entries,
+    tag_index,
+)
 from fmcat.core.catalog import Catalog, Entry
 from fmcat.core.load import load_catalog
 from fmcat.core.model import FailureMode
@@ -92,7 +97,7 @@ def test_similarity_scores_only_a_bounded_window(tmp_path: Path,
 def test_every_taxonomy_value_has_a_page_and_chips_link_to_them(built_fixture: Path) -> None:
     catalog = load_catalog(FIXTURE)
     assert catalog.taxonomy is not None
-    for dimension in DIMENSIONS:
+    for dimension in dimensions_of(catalog.taxonomy):
         assert (built_fixture / dimension.url() / "index.html").is_file()
         for value in catalog.taxonomy.vocabulary(dimension.vocabulary):
             page = read_page(built_fixture, dimension.value_url(value))

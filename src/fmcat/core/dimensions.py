@@ -25,6 +25,9 @@ from fmcat.core.taxonomy import TAXONOMY_FILE, TagDimension, Taxonomy
 FIELD = "dimensions"
 """The model field the declared front-matter fields are gathered in."""
 
+_LEFT_FOR_VALIDATION = frozenset({"render_macros"})
+"""Keys `validate_document` reports itself, with a finding of their own."""
+
 _PLURALS = {"failure-mode": "failure modes", "playbook": "playbooks",
             "case-study": "case-study contexts", "incident": "incidents"}
 
@@ -75,7 +78,7 @@ def _lift(doc: Document, loc: Loc, data: dict[str, Any], model: type[BaseModel],
     declared = taxonomy.dimensions_of(kind) if taxonomy is not None else None
     lifted: dict[str, Any] = {}
     for key in list(data):
-        if key in fields:
+        if key in fields or key in _LEFT_FOR_VALIDATION:
             continue
         if declared is None or key in declared:
             lifted[key] = data.pop(key)
