@@ -40,14 +40,15 @@ def test_observed_frequency_counts_incidents_per_failure_mode() -> None:
 
 def _all_pairs_similar(catalog: Catalog) -> dict[str, list[str]]:
     """The quadratic definition the inverted index must agree with."""
-    weights = discovery._FEATURE_WEIGHTS
+    dimensions = discovery.dimension_by_field(catalog.taxonomy)
+    weights = {field: d.weight for field, d in dimensions.items()}
     entries = discovery.listed(catalog)
 
     def features(entry: Entry) -> set[tuple[str, str]]:
         record = entry.record
         assert isinstance(record, FailureMode)
         return {(f, v) for f in weights
-                for v in discovery.values_of(record, discovery.DIMENSION_BY_FIELD[f])}
+                for v in discovery.values_of(record, dimensions[f])}
 
     result = {}
     for a in entries:
@@ -74,8 +75,8 @@ def test_similarity_scores_only_a_bounded_window(tmp_path: Path,
     catalog = load_catalog(generate(tmp_path / "synthetic", 300))
     window = 4
     max_features = max(
-        sum(len(discovery.values_of(e.record, discovery.DIMENSION_BY_FIELD[f]))
-            for f in discovery._FEATURE_WEIGHTS)
+        sum(len(discovery.values_of(e.record, d))
+            for d in discovery.dimensions_of(catalog.taxonomy))
         for e in discovery.listed(catalog) if isinstance(e.record, FailureMode))
     scored: list[int] = []
     real_sorted = sorted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,6 @@ def _line_of(root: Path, name: str, marker: str) -> int:
 
 
 def _load(root: Path) -> list[Finding]:
-    from datetime import date
     return load_catalog(root, today=date.fromisoformat(TODAY_FIXTURE)).findings
 
 

@@ -189,7 +189,7 @@ def similar_entries(catalog: Catalog, limit: int = 5) -> dict[str, list[str]]:
     entries × entries. Related entries are left out: they are listed already.
     """
     entries = listed(catalog)
-    dimensions = sorted(dimensions_of(catalog.taxonomy), key=lambda d: -d.weight)
+    dimensions = dimensions_of(catalog.taxonomy)
     weights = {d.field: d.weight for d in dimensions}
     postings: dict[tuple[str, str], list[str]] = defaultdict(list)
     features: dict[str, list[tuple[str, str]]] = {}

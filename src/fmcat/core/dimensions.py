@@ -133,6 +133,21 @@ def flatten_dimensions(data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def gather_dimensions(data: Any, keys: set[str], *, contexts: bool) -> Any:
+    """The inverse of `flatten_dimensions` for the given dimension keys: a
+    written record (or, with `contexts`, its origin and reuse contexts) with
+    those fields moved back into `dimensions`."""
+    if not isinstance(data, dict):
+        return data
+    if contexts:
+        result = dict(data)
+        for loc, context in _contexts(data):
+            _put(result, loc, gather_dimensions(context, keys, contexts=False))
+        return result
+    return {**{k: v for k, v in data.items() if k not in keys},
+            FIELD: {k: v for k, v in data.items() if k in keys}}
+
+
 def tags_of(record: BaseModel, key: str) -> list[str]:
     """A record's (or a context's, an incident's) values of one dimension: none
     when it does not carry it."""

@@ -11,11 +11,13 @@ changes meaning; adding a field bumps the minor number.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from fmcat.core.dimensions import gather_dimensions
 from fmcat.core.model import CaseStudy, FailureMode, Incident, Playbook, StrictModel
 from fmcat.core.taxonomy import Taxonomy
 
@@ -111,6 +113,7 @@ class ExportedCatalog(_Exported):
 
     model_config = ConfigDict(title="Failure Mode Catalog")
     schema_version: Literal["2.0"]
+
     generator: str
     base_url: str | None
     taxonomy: Taxonomy
@@ -118,6 +121,26 @@ class ExportedCatalog(_Exported):
     playbooks: list[ExportedPlaybook]
     case_studies: list[ExportedCaseStudy]
     incidents: list[ExportedIncident]
+
+
+def read_catalog_document(text: str) -> ExportedCatalog:
+    """A written `catalog.json` read back into the models.
+
+    Its records carry each dimension as a field of its own, which the
+    document's own taxonomy names; they are gathered into `dimensions` first,
+    as the loader does with front matter.
+    """
+    data = json.loads(text)
+    declared = data.get("taxonomy", {}).get("dimensions", {}) if isinstance(data, dict) else {}
+    if isinstance(declared, dict):
+        for group, kind in (("failure_modes", "failure-mode"), ("playbooks", "playbook"),
+                            ("case_studies", "case-study"), ("incidents", "incident")):
+            keys = {key for key, d in declared.items()
+                    if isinstance(d, dict) and kind in d.get("applies_to", ["failure-mode"])}
+            if isinstance(data.get(group), list):
+                data[group] = [gather_dimensions(item, keys, contexts=kind == "case-study")
+                               for item in data[group]]
+    return ExportedCatalog.model_validate_json(json.dumps(data))
 
 
 _RECORD_SCHEMAS: dict[str, type[BaseModel]] = {
