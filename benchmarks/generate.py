@@ -3,8 +3,10 @@
 A synthetic catalog of N failure modes is made from the real starter
 catalog: entry i reuses the body and detectors of a real entry (so page
 sizes and Markdown features are realistic) under a new ID, with tags, related
-entries and incidents drawn with a fixed seed. Bodies keep their ID links to
-the first 42 entries, which exist in every synthetic catalog.
+entries and incidents drawn with a fixed seed. Links between records are
+renumbered from real IDs to synthetic positions (the i-th real entry becomes
+FM-000i, wrapping round when N is smaller than the real catalog), so every
+link resolves however many entries the real catalog has.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from fmcat.core.taxonomy import load_taxonomy
 
 REPO = Path(__file__).resolve().parent.parent
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+_ENTRY_ID = re.compile(r"\bFM-\d{4}\b")
+_RELATED = re.compile(r"^related: \[(.*)\]$", re.MULTILINE)
 
 
 def _split(path: Path) -> tuple[str, str]:
@@ -48,12 +52,18 @@ def generate(dest: Path, n_entries: int, *, seed: int = 7) -> Path:
     assert taxonomy is not None
     dimensions = {key: list(d.values) for key, d in taxonomy.dimensions_of("failure-mode").items()}
     sources = sorted((REPO / "entries").glob("FM-*.md"))
+    positions = {path.name[:7]: f"FM-{index % n_entries + 1:04d}"
+                 for index, path in enumerate(sources)}
+    for folder in ["playbooks", "case-studies"]:
+        for path in (dest / folder).glob("*.md"):
+            path.write_text(_renumber(path.read_text(encoding="utf-8"), positions),
+                            encoding="utf-8")
     (dest / "entries").mkdir()
     for number in range(1, n_entries + 1):
         source = sources[(number - 1) % len(sources)]
-        front, body = _split(source)
+        front, body = (_renumber(part, positions) for part in _split(source))
         record_id = f"FM-{number:04d}"
-        front = _set(front, "id", record_id)
+        front = _drop_self(_set(front, "id", record_id), record_id)
         title = re.search(r"^title: (.*)$", front, re.MULTILINE)
         assert title
         base = title.group(1).strip().strip('"')
@@ -69,6 +79,18 @@ def generate(dest: Path, n_entries: int, *, seed: int = 7) -> Path:
             f"---\n{front}\n---\n{body}", encoding="utf-8")
     _incidents(dest, n_entries, rng)
     return dest
+
+
+def _renumber(text: str, positions: dict[str, str]) -> str:
+    return _ENTRY_ID.sub(lambda match: positions.get(match.group(0), match.group(0)), text)
+
+
+def _drop_self(front: str, record_id: str) -> str:
+    """Renumbering can wrap a related ID onto the entry itself; a record never relates to itself."""
+    def keep_others(match: re.Match[str]) -> str:
+        ids = [i.strip() for i in match.group(1).split(",") if i.strip() != record_id]
+        return "related: [" + ", ".join(dict.fromkeys(ids)) + "]"
+    return _RELATED.sub(keep_others, front, count=1)
 
 
 def _incidents(dest: Path, n_entries: int, rng: random.Random) -> None:

@@ -7,6 +7,7 @@ import functools
 import logging
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
@@ -64,7 +65,7 @@ Site = Callable[[str], BeautifulSoup]
 
 # Session fixtures that build a site: a test using one, even through another
 # fixture, is marked `slow` (pytest_collection_modifyitems below).
-BUILD_FIXTURES = frozenset({"built_fixture", "built_repo"})
+BUILD_FIXTURES = frozenset({"built_fixture", "built_repo", "built_synthetic"})
 
 
 class _Building:
@@ -179,6 +180,25 @@ def built_repo(repo_build: RepoBuild) -> Path:
     return repo_build.site
 
 
+SYNTHETIC_ENTRIES = 300
+"""Enough for long listings, full matrix cells, long tables and "(variant N)" titles,
+and still a build of a few seconds."""
+
+
+@pytest.fixture(scope="session")
+def built_synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The benchmark's synthetic catalog (`benchmarks/generate.py`) built once per
+    session: what the repository's 42 entries never show, at the scale a real
+    catalog reaches. Read-only."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from generate import generate  # noqa: PLC0415 - a script folder, not a package
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    root = generate(tmp_path_factory.mktemp("synthetic") / "catalog", SYNTHETIC_ENTRIES)
+    return build_site(root)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark `slow` every test that uses a shared build, before `-m` selects."""
@@ -278,6 +298,15 @@ def site_url(built_repo: Path) -> Iterator[str]:
 def catalog_site_url(built_fixture: Path) -> Iterator[str]:
     """The fixture catalog (it has a withdrawn entry), served on loopback."""
     server, url = serve_site(built_fixture)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def synthetic_site_url(built_synthetic: Path) -> Iterator[str]:
+    """The synthetic catalog, served on loopback."""
+    server, url = serve_site(built_synthetic)
     yield url
     server.shutdown()
     server.server_close()

@@ -20,6 +20,7 @@ import yaml
 
 from fmcat.cli import UsageError, build_parser
 from fmcat.core.load import load_catalog
+from fmcat.core.model import FailureMode
 from fmcat.exports.documents import catalog_document, dumps
 from tests.conftest import FIXTURE, REPO
 
@@ -157,7 +158,12 @@ def test_gate_passes_with_warnings_below_the_blocking_severity(
     assert result.returncode == 0, result.stderr
     assert "warn  FM-0001" in result.stdout
     assert "passed with warnings" in result.stdout
-    stricter = _gate(gate_env, signals, extra={"FMCAT_BLOCK_SEVERITIES": "critical,high"})
+    # Blocking FM-0001's own severity (read from the catalog, which re-rates
+    # entries) turns its warning into a block.
+    record = load_catalog(REPO).entries["FM-0001"].record
+    assert isinstance(record, FailureMode) and record.severity != "critical"
+    stricter = _gate(gate_env, signals,
+                     extra={"FMCAT_BLOCK_SEVERITIES": f"critical,{record.severity}"})
     assert stricter.returncode == 1
     assert "BLOCK FM-0001" in stricter.stdout
 

@@ -83,3 +83,22 @@ def test_starter_catalog_counts() -> None:
     assert len(catalog.playbooks) >= 15
     assert len(catalog.case_studies) >= 6
     assert len(catalog.incidents) >= 120
+
+
+def test_divergences_are_not_shares() -> None:
+    """PSI is unbounded and JS is measured in bits; neither is a "ratio"."""
+    taxonomy = repo_catalog().taxonomy
+    assert taxonomy is not None
+    assert (taxonomy.signals["psi"].unit, taxonomy.signals["js_divergence"].unit) == (
+        "nats", "bits")
+
+
+def test_no_signal_keeps_an_unspecified_k_or_a_mixed_unit() -> None:
+    """Signals that meant two things (recall at 5 or 10, per sentence or per
+    answer) were split; their old names must not come back, because every
+    exported rule for a name reads one metric."""
+    taxonomy = repo_catalog().taxonomy
+    assert taxonomy is not None
+    assert {"retrieval_recall_at_k", "unsupported_claim_rate"} & set(taxonomy.signals) == set()
+    metrics = [s.metric for s in taxonomy.signals.values()]
+    assert len(metrics) == len(set(metrics))

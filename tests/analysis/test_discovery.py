@@ -70,6 +70,22 @@ def test_similar_entries_match_the_all_pairs_definition() -> None:
         assert not set(ids) & set(catalog.related.get(entry, []))
 
 
+def test_a_posting_list_that_fits_the_window_is_scored_whole(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window holds CANDIDATES_PER_FEATURE IDs wherever the entry sits.
+
+    Centred on the entry and cut at the ends of the list, it used to hold only
+    about half of them for entries near either end, so similar entries
+    diverged from the all-pairs definition as soon as a tag was on more than
+    half a window of entries, long before the window was full.
+    """
+    catalog = load_catalog(REPO)
+    longest = max(len(ids) for field in discovery._FEATURE_WEIGHTS
+                  for ids in tag_index(catalog)[field].values())
+    monkeypatch.setattr(discovery, "CANDIDATES_PER_FEATURE", longest)
+    assert similar_entries(catalog) == _all_pairs_similar(catalog)
+
+
 def test_similarity_scores_only_a_bounded_window(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     catalog = load_catalog(generate(tmp_path / "synthetic", 300))

@@ -97,7 +97,7 @@ def _rows(table: Tag) -> dict[str, list[str]]:
 
 
 def _data_table(page: BeautifulSoup, caption: str) -> dict[str, list[str]]:
-    # The caption goes on with units and period: "… (in hours; 2024Q3–2026Q3)".
+    # The caption goes on with units and period: "… (hours; 2024Q3–2026Q3)".
     found = page.find("caption", string=re.compile("^" + re.escape(f"Data: {caption}")))
     assert isinstance(found, Tag), caption
     table = found.find_parent("table")

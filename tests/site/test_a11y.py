@@ -1,5 +1,7 @@
 """axe-core in a real headless Chromium: no serious or critical violation on any
-page type of the repository's site, in the light and the dark palette.
+page type of the repository's site and of the benchmark's synthetic catalog
+(hundreds of entries: long listings, full matrix cells, long tables), in the
+light and the dark palette.
 
 `.ci/run` installs axe-core from npm into `.ci/node` (as it installs Chromium);
 locally the tests skip when it is missing, in CI (`CI` set) they fail.
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, serve_site
+from tests.site.test_layout import SYNTHETIC_PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -70,12 +73,33 @@ def _report(violations: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+@pytest.fixture(scope="module")
+def synthetic_site(built_synthetic: Path) -> Iterator[tuple[str, Path]]:
+    server, url = serve_site(built_synthetic)
+    yield url, built_synthetic
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("page", PAGES)
 def test_no_serious_or_critical_axe_violation(browser: object, axe_js: Path,
                                               a11y_site: tuple[str, Path],
                                               page: str, scheme: str) -> None:
-    url, site = a11y_site
+    _check_axe(browser, axe_js, a11y_site, page, scheme)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("page", SYNTHETIC_PAGES, ids=lambda p: p or "home")
+def test_synthetic_catalog_has_no_serious_or_critical_axe_violation(
+        browser: object, axe_js: Path, synthetic_site: tuple[str, Path], page: str,
+        scheme: str) -> None:
+    _check_axe(browser, axe_js, synthetic_site, page, scheme)
+
+
+def _check_axe(browser: object, axe_js: Path, served: tuple[str, Path], page: str,
+               scheme: str) -> None:
+    url, site = served
     context = browser.new_context(color_scheme=scheme,  # type: ignore[attr-defined]
                                   viewport={"width": 1280, "height": 900})
     try:

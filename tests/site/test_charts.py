@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -257,11 +258,17 @@ def test_css_ships_as_package_data_with_a_class_for_every_palette_colour() -> No
 
 
 def test_caption_states_title_units_and_period() -> None:
-    data = charts.chart_data("Incidents per quarter", "", ["2025Q1", "2025Q2"],
+    """Units read as a phrase ("hours", "incidents per quarter"), stated once: not
+    "(in incidents; …)", and not again when the title already says them."""
+    data = charts.chart_data("Severity mix", "", ["2025Q1", "2025Q2"],
                              [ChartSeries("n", (1, 2))], x_label="Quarter", y_label="Incidents",
-                             unit="incidents", period="2025Q1–2025Q2")
-    assert data.caption == "Incidents per quarter (in incidents; 2025Q1–2025Q2)"
+                             unit="incidents per quarter", period="2025Q1–2025Q2")
+    assert data.caption == "Severity mix (incidents per quarter; 2025Q1–2025Q2)"
     assert charts.data_table(data).caption == data.caption
+    assert replace(data, title="Incidents per quarter").caption == (
+        "Incidents per quarter (2025Q1–2025Q2)")
+    assert replace(data, title="Time to detect", unit="hours").caption == (
+        "Time to detect (hours; 2025Q1–2025Q2)")
     assert DATA.caption == "Incidents by category"
 
 
@@ -291,3 +298,17 @@ def test_bar_series_after_the_first_carry_a_pattern(stacked: bool) -> None:
     hatched = [r for r in root.iter(f"{SVG}rect") if r.get("fill") == "url(#pat-pattern-1)"]
     drawn = [m for m in marks(root) if m.get("data-series") == "Infrastructure"]
     assert len(hatched) == len(drawn) + 1  # every bar of the series, and its legend swatch
+
+
+def test_fixed_decimals_read_alike_in_table_labels_and_tooltips() -> None:
+    """Hours are stated to one decimal everywhere on the site ("10.0 h"), so a chart
+    of hours must not print the same median as "10" (before: it did)."""
+    data = ChartData("Time", "", ("2025Q1", "2025Q2"), (ChartSeries("Median", (9.9, 10.0)),),
+                     "Quarter", "Hours", decimals=1)
+    assert charts.data_table(data).rows == (("2025Q1", "9.9"), ("2025Q2", "10.0"))
+    root = parse(charts.line_chart(data, chart_id="hours"))
+    assert [t.text for t in root.iter(f"{SVG}text")
+            if "fmcat-chart__label" in (t.get("class") or "").split()] == ["Median 10.0"]
+    assert [m.get("data-value") for m in marks(root)] == ["9.9", "10.0"]
+    assert {m.findtext(f"{SVG}title") for m in marks(root)} == {"2025Q1: 9.9", "2025Q2: 10.0"}
+    assert "values from 9.9 to 10.0" in (root.findtext(f"{SVG}desc") or "")

@@ -1,8 +1,9 @@
 """Layout in a real Chromium: no page scrolls sideways at a phone's or a laptop's
 width, the matrix fits, and signal names wrap only at their underscores.
 
-Every page type of the repository build is opened at 390 and 1280 px wide;
-the withdrawn entry comes from the fixture catalog, the only one that has one.
+Every page type of the repository build and of the benchmark's synthetic
+catalog is opened at 390 and 1280 px wide; the withdrawn entry comes from the
+fixture catalog, the only one that has one.
 """
 
 from __future__ import annotations
@@ -22,6 +23,17 @@ REPO_PAGES = (
     "playbooks/MP-0004/", "case-studies/CS-0001/", "no-such-page/",
 )
 WITHDRAWN = "failure-modes/FM-0003/"
+
+# The same page types on the benchmark's synthetic catalog (conftest's
+# `built_synthetic`): hundreds of rows, full matrix cells, long backlink and
+# steward lists, "(variant N)" titles. FM-0300 is a variant; MP-0001 and the
+# browse value pages list dozens of records.
+SYNTHETIC_PAGES = (
+    "", "failure-modes/", "matrix/", "browse/", "browse/data-domain/",
+    "browse/data-domain/tabular/", "playbooks/", "case-studies/", "trends/", "metrics/",
+    "whats-new/", "review/", "quality/", "stewards/", "failure-modes/FM-0300/",
+    "playbooks/MP-0001/", "case-studies/CS-0001/", "no-such-page/",
+)
 
 # Content wider than the window but clipped, not scrolled, is as unreadable as a
 # page that scrolls sideways: every element must end inside the window unless
@@ -75,9 +87,19 @@ def test_withdrawn_entry_does_not_scroll_sideways(tab: object, catalog_site_url:
     assert measured["clipped"] == [], measured
 
 
-def test_matrix_fits_without_scrolling_its_own_box(tab: object, site_url: str) -> None:
+@pytest.mark.parametrize("path", SYNTHETIC_PAGES, ids=lambda p: p or "home")
+def test_synthetic_catalog_does_not_scroll_sideways(tab: object, synthetic_site_url: str,
+                                                   path: str) -> None:
+    measured = _open(tab, synthetic_site_url + path)
+    assert measured["page"] <= measured["width"], measured  # type: ignore[operator]
+    assert measured["clipped"] == [], measured
+
+
+@pytest.mark.parametrize("catalog", ["repo", "synthetic"])
+def test_matrix_fits_without_scrolling_its_own_box(tab: object, site_url: str,
+                                                   synthetic_site_url: str, catalog: str) -> None:
     """At 1280 px the whole grid is visible; on a phone it reflows into cards."""
-    _open(tab, site_url + "matrix/")
+    _open(tab, (site_url if catalog == "repo" else synthetic_site_url) + "matrix/")
     box = tab.evaluate(  # type: ignore[attr-defined]
         """() => {
       const wrap = document.querySelector('.fmcat-matrix-wrap');

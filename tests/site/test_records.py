@@ -107,6 +107,18 @@ def test_detector_rows_say_how_the_alert_rule_reads_the_signal() -> None:
     assert row.evaluated == "over 1 hour"
 
 
+def test_a_divergence_threshold_shows_its_unit() -> None:
+    """PSI is an unbounded divergence, not a share: the row says "nats" so a
+    reader does not take 0.25 for a quarter of anything."""
+    record = fixture_catalog().entries["FM-0001"].record
+    assert isinstance(record, FailureMode)
+    taxonomy = fixture_taxonomy()
+    signals = dict(taxonomy.signals)
+    signals["psi"] = signals["psi"].model_copy(update={"unit": "nats"})
+    [row] = records.detector_rows(record, taxonomy.model_copy(update={"signals": signals}))
+    assert row.threshold == ">= 0.25 nats"
+
+
 def test_mitigation_rows_resolve_their_playbooks() -> None:
     record = fixture_catalog().entries["FM-0001"].record
     assert isinstance(record, FailureMode)

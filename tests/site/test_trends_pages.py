@@ -111,7 +111,11 @@ def test_every_figure_has_a_caption_with_title_units_and_period() -> None:
             caption = figure.find("figcaption")
             assert caption is not None, figure.get("id")
             text = caption.get_text(" ", strip=True)
-            assert re.search(r"\(in [a-z ]+; \d{4}Q\d(–\d{4}Q\d)?\b", text), text
+            # Units read naturally ("hours", "incidents per quarter"), in the title or
+            # before the period; before: "(in incidents; 2024Q3–2026Q3)".
+            assert re.fullmatch(r"[A-Z][^()]+ \(([a-z ]+; )?\d{4}Q\d(–\d{4}Q\d)?\)", text), text
+            assert re.search(r"\bhours\b|\bper quarter\b", text, re.IGNORECASE), text
+            assert "(in " not in text, text
             assert figure.find("table").caption.get_text().startswith("Data: ")
 
 
@@ -216,3 +220,40 @@ def test_a_figure_shown_on_two_pages_has_one_value(built_repo: Path) -> None:
     # One median completeness, on the quality report and the metrics page.
     on_quality = re.search(r"Median completeness: (\d+%)", quality.get_text()).group(1)
     assert f"median completeness {on_quality}" in metrics.get_text()
+
+
+def test_a_table_without_rows_says_so_instead_of_showing_bare_headings() -> None:
+    table = Table(["Failure mode", "Recurrences"], caption="Most recurrent failure modes",
+                  empty="No failure mode recurred in the log.")
+    soup = BeautifulSoup(trends_pages.render_table(table, "trends/"), "html.parser")
+    assert soup.find("table") is None
+    assert soup.get_text(strip=True) == ("Most recurrent failure modes: No failure mode "
+                                         "recurred in the log.")
+
+
+def test_by_category_is_small_multiples_read_without_colour() -> None:
+    """Eleven categories stacked in one bar, told apart by colour, hatch and a
+    legend, cannot be read without colour: one small panel per category, named
+    in visible text, all on one scale so that heights compare across panels."""
+    report = fixture_derived().metrics
+    one = report.occurrences_by_category
+    series = type(one.series[0])
+    by_category = dataclasses.replace(one, series=(
+        series("data-quality", "Data quality", tuple(1.0 for _ in one.quarters)),
+        series("training", "Training", tuple(12.0 for _ in one.quarters)),
+        series("labels", "Labels", tuple(0.0 for _ in one.quarters))))
+    report = dataclasses.replace(report, occurrences_by_category=by_category)
+    soup = BeautifulSoup(trends_pages.trends_page(report), "html.parser")
+    figure = soup.find(id="by-category-figure")
+    assert figure is not None
+    categories = ["Data quality", "Training", "Labels"]
+    panels = figure.find_all("svg")
+    assert [p.select_one(".fmcat-chart__panel-title").get_text() for p in panels] == categories
+    assert all(p.title.get_text() == c for p, c in zip(panels, categories, strict=True))
+    assert not figure.select(".fmcat-chart__legend, pattern")
+    scales = {tuple(t.get_text() for t in p.select(".fmcat-chart__axis--y text"))
+              for p in panels}
+    assert len(scales) == 1
+    assert "fmcat-figure--wide" in figure["class"]
+    table = figure.find("table")
+    assert [th.get_text() for th in table.select("thead th")] == ["Quarter", *categories]

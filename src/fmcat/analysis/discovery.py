@@ -201,6 +201,7 @@ def similar_entries(catalog: Catalog, limit: int = 5) -> dict[str, list[str]]:
         for feature in own:
             postings[feature].append(entry.id)
     half = CANDIDATES_PER_FEATURE // 2
+    span = CANDIDATES_PER_FEATURE + 1  # the entry itself and its neighbours
     result: dict[str, list[str]] = {}
     for entry in entries:
         scores: dict[str, float] = defaultdict(float)
@@ -208,7 +209,10 @@ def similar_entries(catalog: Catalog, limit: int = 5) -> dict[str, list[str]]:
         for feature in features[entry.id]:
             ids = postings[feature]
             at = bisect.bisect_left(ids, entry.id)
-            for other in ids[max(0, at - half): at + half + 1]:
+            # Centred on the entry but shifted inward at either end of the list,
+            # so every entry gets a full window and a list that fits is whole.
+            start = max(0, min(at - half, len(ids) - span))
+            for other in ids[start: start + span]:
                 if other not in exclude:
                     scores[other] += weights[feature[0]]
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))

@@ -44,7 +44,9 @@ class Signal(StrictModel):
     """
 
     title: str
-    unit: Literal["ratio", "count", "ms", "minutes", "hours"]
+    # `nats` and `bits` are divergences (PSI, Jensen-Shannon): calling them a
+    # `ratio` told readers an unbounded PSI of 0.25 was a quarter of something.
+    unit: Literal["ratio", "count", "ms", "minutes", "hours", "nats", "bits"]
     metric: str = Field(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
     kind: SignalKind
 

@@ -12,8 +12,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from markupsafe import Markup
-
 from fmcat.analysis.metrics import (
     RECURRENCE_WINDOW_DAYS,
     DurationTrend,
@@ -27,6 +25,7 @@ from fmcat.analysis.metrics import (
 from fmcat.core.urls import record_url, rel_from
 from fmcat.site import charts
 from fmcat.site.charts import MISSING as MISSING_VALUE
+from fmcat.site.figures import figure, multiples_figure, panels_figure
 from fmcat.site.render import render_block
 from fmcat.site.views import page
 
@@ -74,9 +73,12 @@ class TableRow:
 
 @dataclass
 class Table:
+    """A generated table; with no rows it shows `empty` instead of bare headings."""
+
     columns: Sequence[str]
     rows: list[TableRow] = field(default_factory=list)
     caption: str = ""
+    empty: str = "None in the incident log."
 
     @property
     def headers(self) -> list[TableCell]:
@@ -94,55 +96,23 @@ def _share(value: float | None) -> str:
     return MISSING_VALUE if value is None else f"{value:.0%}"
 
 
-def figure(anchor: str, data: charts.ChartData, *, kind: str = "bar",
-           stacked: bool = False) -> str:
-    """One chart, its visible caption (title, units, period) and its data table."""
-    if kind == "line":
-        svg = charts.line_chart(data, chart_id=f"{anchor}-chart")
-    else:
-        svg = charts.bar_chart(data, chart_id=f"{anchor}-chart", stacked=stacked)
-    return _figure(anchor, data, [svg])
-
-
-def panels_figure(anchor: str, data: charts.ChartData, keys: Sequence[str]) -> str:
-    """One line chart per series, one above the other, each on its own scale from zero.
-
-    For a median and a 90th percentile: on one axis the p90 (tens of hours)
-    flattens the median (a few hours) into a line along the bottom. Separate
-    panels rather than a log axis, because readers compare hours, and a log
-    axis makes equal distances mean equal ratios, which few read correctly
-    at a glance. Both panels start at zero so that neither exaggerates a change.
-    """
-    alone = [replace(data, title=f"{data.title}: {series.label}", series=(series,),
-                     y_label=f"{series.label}, {data.y_label.lower()}") for series in data.series]
-    room = max(charts.label_room(one) for one in alone)
-    panels = [charts.line_chart(one, chart_id=f"{anchor}-{key}", width=640, height=240,
-                                label_room=room) for key, one in zip(keys, alone, strict=True)]
-    return _figure(anchor, data, panels)
-
-
-def _figure(anchor: str, data: charts.ChartData, panels: Sequence[str]) -> str:
-    return render_block("fragments/chart.html",
-                        panels=[Markup(p) for p in panels],  # noqa: S704 - our escaped SVG
-                        caption=data.caption, table=charts.data_table(data),
-                        anchor=f"{anchor}-figure")
-
-
 def render_table(table: Table, page_url: str) -> str:
     """A generated table, its links relative to `page_url`."""
     return render_block("fragments/table.html", headers=table.headers, rows=table.rows,
-                        caption=table.caption, rel=rel_from(page_url))
+                        caption=table.caption, empty=table.empty, rel=rel_from(page_url))
 
 
 def _quarterly(title: str, description: str, series: QuarterlySeries, y_label: str, *,
-               unit: str = "") -> charts.ChartData:
+               unit: str = "", decimals: int | None = None) -> charts.ChartData:
     return charts.chart_data(title, description, series.quarters, series.series,
-                             x_label="Quarter", y_label=y_label, unit=unit or y_label.lower(),
-                             period=quarter_span(series.quarters))
+                             x_label="Quarter", y_label=y_label,
+                             unit=unit or f"{y_label.lower()} per quarter",
+                             period=quarter_span(series.quarters), decimals=decimals)
 
 
 def _in_hours(series: QuarterlySeries) -> QuarterlySeries:
-    """Durations to one decimal, as every sentence on the site states hours (9.9 h)."""
+    """Durations rounded to one decimal, as every sentence on the site states hours
+    (9.9 h, 10.0 h): charts of them pass `decimals=1` so that they print them so."""
     return replace(series, series=tuple(
         replace(s, values=tuple(None if v is None else round(v, 1) for v in s.values))
         for s in series.series))
@@ -153,7 +123,7 @@ def duration_figure(trend: DurationTrend, anchor: str) -> str:
     series = _in_hours(trend.as_series())
     return panels_figure(anchor, _quarterly(
         f"{trend.label} per quarter", f"Median and p90 {trend.label.lower()} in hours.",
-        series, "Hours"), [s.key for s in series.series])
+        series, "Hours", unit="hours", decimals=1), [s.key for s in series.series])
 
 
 def trends_page(report: MetricsReport) -> str:
@@ -165,17 +135,18 @@ def trends_page(report: MetricsReport) -> str:
         report.occurrences, "Incidents")))
     parts.append("\n### By cause category {#by-category}\n\nAn incident that cites failure "
                  "modes of two categories counts once in each.\n")
-    parts.append(figure("by-category", _quarterly(
+    parts.append(multiples_figure("by-category", _quarterly(
         "Incidents per quarter by cause category",
-        "Incidents per quarter, stacked by the cause category of the cited failure modes.",
-        report.occurrences_by_category, "Incidents"), stacked=True))
+        "Incidents per quarter citing failure modes of one cause category, one panel each.",
+        report.occurrences_by_category, "Incidents")))
     frequent = Table(["Failure mode", "Incidents"], caption="Most frequent failure modes")
     for mode in report.most_frequent:
         frequent.rows.append(TableRow((
             TableCell(f"{mode.failure_mode}: {mode.title}", record_url(mode.failure_mode)),
             num(str(mode.count)))))
     recurrent = Table(["Failure mode", "Incidents", "Recurrences", "Teams"],
-                      caption="Most recurrent failure modes")
+                      caption="Most recurrent failure modes",
+                      empty="No failure mode recurred in the log.")
     for item in report.most_recurrent:
         recurrent.rows.append(TableRow((
             TableCell(f"{item.failure_mode}: {item.title}", record_url(item.failure_mode)),
@@ -214,7 +185,8 @@ def trends_page(report: MetricsReport) -> str:
             num(_share(share.share)))))
     parts.append(render_table(shares, url))
     effects = Table(["Playbook", "Adopted", "Median before", "Median after", "Change"],
-                    caption="Time to mitigate before and after a playbook was first used")
+                    caption="Time to mitigate before and after a playbook was first used",
+                    empty="No incident in the log names a playbook it used.")
     for effect in report.adoption_effects:
         change = MISSING_VALUE if effect.change_hours is None else f"{effect.change_hours:+.1f} h"
         state = "" if effect.change_hours is None else (
@@ -253,7 +225,7 @@ def metrics_page(report: MetricsReport) -> str:
                  "catalog entries, per quarter.\n")
     parts.append(figure("adoption", _quarterly(
         "Teams and projects citing the catalog", "Distinct teams and projects per quarter.",
-        adoption.as_series(), "Count", unit="teams and projects"), kind="line"))
+        adoption.as_series(), "Count", unit="teams and projects per quarter"), kind="line"))
     onboarding = Table(["Quarter", "New teams"], caption="Onboarding: teams citing the "
                        "catalog for the first time")
     for quarter, teams in zip(adoption.quarters, adoption.new_teams, strict=True):
@@ -311,7 +283,7 @@ def releases_by_quarter(releases: Sequence[ReleaseSeverity]) -> charts.ChartData
         (charts.ChartSeries("High or critical", tuple(float(severe[q]) for q in quarters)),
          charts.ChartSeries("Medium or low", tuple(float(incidents[q] - severe[q])
                                                    for q in quarters))),
-        "Quarter first seen", "Incidents", "incidents", quarter_span(quarters))
+        "Quarter first seen", "Incidents", "incidents per quarter", quarter_span(quarters))
 
 
 def releases_summary(releases: Sequence[ReleaseSeverity]) -> str:
@@ -365,7 +337,8 @@ def headline(report: MetricsReport) -> str:
     series = _in_hours(trend.as_series())
     data = _quarterly("Median time to mitigate per quarter",
                       "Median hours from detection to mitigation, per quarter.",
-                      replace(series, series=series.series[:1]), "Hours")
+                      replace(series, series=series.series[:1]), "Hours", unit="hours",
+                      decimals=1)
     return (sentence + "\n" + charts.line_chart(data, chart_id="headline", width=560, height=220)
             + f'\n<p class="fmcat-headline__caption">{data.caption}. The 90th percentile and '
             'every number: <a href="trends/#time-to-mitigate">trends</a>.</p>')

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from fmcat.site.charts import svg
-from fmcat.site.charts.data import ChartData, ChartSeries, format_value
+from fmcat.site.charts.data import ChartData, ChartSeries
 
 
 def bar_chart(data: ChartData, *, chart_id: str, stacked: bool = False, width: int = 640,
-              height: int = 320) -> str:
+              height: int = 320, scale: tuple[float, float] | None = None,
+              heading: bool = False) -> str:
     """Bars per category: side by side per series (grouped) or on top of each other.
 
     Stacked bars suit parts of a whole (incidents by severity); grouped bars
     suit values that do not add up (incidents by category, where one incident
-    may count in two). Missing values draw no bar.
+    may count in two). Missing values draw no bar. Small multiples pass one
+    `scale` (low, high) to every panel, so that equal heights mean equal
+    values, and `heading` to name each panel in visible text.
     """
     svg.check_id(chart_id)
     values = svg.plotted(data)
@@ -24,7 +27,12 @@ def bar_chart(data: ChartData, *, chart_id: str, stacked: bool = False, width: i
     out.extend(svg.patterns(data, chart_id))
     legend, top = svg.legend(data, width, line=False, chart_id=chart_id)
     out.extend(legend)
-    if stacked:
+    if heading:
+        out.append(svg.heading(data, top))
+        top += svg.FONT + 8
+    if scale is not None:
+        low, high = scale
+    elif stacked:
         totals = [sum(max(s.values[i] or 0, 0) for s in data.series)
                   for i in range(len(data.categories))]
         lows = [sum(min(s.values[i] or 0, 0) for s in data.series)
@@ -125,7 +133,7 @@ def sparkline(data: ChartData, *, chart_id: str, width: int = 120, height: int =
     svg.check_id(chart_id)
     series = data.series[0] if data.series else ChartSeries("", ())
     present = [v for v in series.values if v is not None]
-    listed = ", ".join(f"{c} {format_value(v)}" for c, v in zip(data.categories, series.values,
+    listed = ", ".join(f"{c} {data.text(v)}" for c, v in zip(data.categories, series.values,
                                                                  strict=True))
     desc = " ".join(p for p in (data.description.strip(),
                                 f"{data.y_label} by {data.x_label}: {listed}." if listed
@@ -154,7 +162,7 @@ def sparkline(data: ChartData, *, chart_id: str, width: int = 120, height: int =
     assert value is not None
     x, y = point(last, value)
     out.append(f'<circle cx="{x}" cy="{y}" r="2" fill="currentColor">'
-               f"<title>{svg.escape(f'{data.categories[last]}: {format_value(value)}')}</title>"
+               f"<title>{svg.escape(f'{data.categories[last]}: {data.text(value)}')}</title>"
                "</circle>")
     out.append("</svg>")
     return "\n".join(out)

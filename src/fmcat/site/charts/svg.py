@@ -84,8 +84,8 @@ def summary(data: ChartData, kind: str, values: Sequence[float]) -> str:
             else data.categories[0])
     names = ", ".join(s.label for s in data.series)
     parts.append(f"{kind} of {data.y_label} by {data.x_label}, {span}; "
-                 f"series: {names}; values from {format_value(min(values))} "
-                 f"to {format_value(max(values))}.")
+                 f"series: {names}; values from {data.text(min(values))} "
+                 f"to {data.text(max(values))}.")
     return " ".join(parts)
 
 
@@ -143,6 +143,12 @@ def legend(data: ChartData, width: float, *, line: bool,
         x += needed
     out.append("</g>")
     return out, y + 18
+
+
+def heading(data: ChartData, top: float) -> str:
+    """The chart's title as visible text at its top left: a small multiple's name."""
+    return (f'<text class="fmcat-chart__panel-title" x="8" y="{number(top + FONT + 2)}">'
+            f"{escape(data.title)}</text>")
 
 
 def pattern_id(chart_id: str, index: int) -> str:
@@ -204,7 +210,7 @@ def last_values(data: ChartData) -> list[tuple[int, int, float]]:
 
 
 def label_text(data: ChartData, number_: int, value: float) -> str:
-    return f"{short(data.series[number_].label)} {format_value(value)}"
+    return f"{short(data.series[number_].label)} {data.text(value)}"
 
 
 def label_room(data: ChartData) -> float:
@@ -284,12 +290,12 @@ def frame(data: ChartData, *, width: float, height: float, top: float, low: floa
 
 def mark_title(data: ChartData, index: int, series: ChartSeries, value: float) -> str:
     name = f", {series.label}" if len(data.series) > 1 else ""
-    return f"<title>{escape(f'{data.categories[index]}{name}: {format_value(value)}')}</title>"
+    return f"<title>{escape(f'{data.categories[index]}{name}: {data.text(value)}')}</title>"
 
 
 def mark_data(data: ChartData, index: int, series: ChartSeries, value: float) -> str:
     return (f'data-category="{escape(data.categories[index])}" '
-            f'data-series="{escape(series.label)}" data-value="{format_value(value)}"')
+            f'data-series="{escape(series.label)}" data-value="{data.text(value)}"')
 
 
 def empty(out: list[str], width: float, height: float) -> str:

@@ -38,7 +38,8 @@ def detector_rows(record: FailureMode, taxonomy: Taxonomy) -> list[DetectorRow]:
         signal = taxonomy.signals.get(detector.signal)
         unit = signal.unit if signal else ""
         value = f"{detector.threshold:g}"
-        suffix = f" {unit}" if unit in ("ms", "minutes", "hours") else ""
+        # A share or a count reads without a unit; a duration or a divergence needs one.
+        suffix = f" {unit}" if unit in ("ms", "minutes", "hours", "nats", "bits") else ""
         window = duration_text(detector.window)
         word = AGGREGATIONS[signal.kind][1] if signal else ""
         rows.append(DetectorRow(
