@@ -27,7 +27,7 @@ from fmcat.cli.common import (
 )
 from fmcat.core.findings import format_text
 from fmcat.core.inert import escape_json
-from fmcat.core.taxonomy import load_taxonomy
+from fmcat.core.taxonomy import TAXONOMY_FILE, load_taxonomy
 from fmcat.exports import alerts
 from fmcat.exports import documents as export
 from fmcat.exports.schema import json_schemas
@@ -49,11 +49,14 @@ def cmd_export_catalog(args: argparse.Namespace) -> int:
 
 def cmd_export_schema(args: argparse.Namespace) -> int:
     # The catalog's tag dimensions are fields of the schemas, so they come from
-    # its taxonomy; a taxonomy with findings is refused like any invalid catalog.
-    taxonomy, problems = load_taxonomy(catalog_root(args.root))
-    if taxonomy is None:
-        print(format_text(problems), file=sys.stderr)
-        return EXIT_FINDINGS
+    # its taxonomy (a broken one is refused like any invalid catalog). Outside
+    # a catalog, without --root, the schemas leave the dimensions open.
+    taxonomy = None
+    if args.root or Path(TAXONOMY_FILE).is_file():
+        taxonomy, problems = load_taxonomy(catalog_root(args.root))
+        if taxonomy is None:
+            print(format_text(problems), file=sys.stderr)
+            return EXIT_FINDINGS
     schemas = json_schemas(taxonomy)
     if not args.output:
         sys.stdout.write(export.dumps(schemas["catalog.json"]))
