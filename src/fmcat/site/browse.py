@@ -23,8 +23,8 @@ EMPTY_REACH = Reach({}, {}, {})
 def browse_intro(taxonomy: Taxonomy) -> str:
     """The browse index's first paragraph, naming the dimensions case studies carry."""
     context = [d.title.lower() for d in taxonomy.dimensions_of("case-study").values()]
-    has_value = (f", for {' and '.join(context)}, when their origin or a reuse has the value"
-                 if context else "")
+    has_value = (f" and, for {' and '.join(context)}, when their origin or a reuse has the "
+                 "value" if context else "")
     return (
         "Failure modes by each way they are classified, with the playbooks and case "
         "studies that go with them. Playbooks carry no classification of their own: a "

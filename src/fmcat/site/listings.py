@@ -32,11 +32,11 @@ from fmcat.core.model import (
     Status,
 )
 from fmcat.core.taxonomy import Taxonomy
-from fmcat.core.text import duration_text
+from fmcat.core.text import duration_text, fact_text
 from fmcat.core.urls import Link, rel_from
 from fmcat.site.browse import EMPTY_REACH, browse_intro, related_sections
 from fmcat.site.render import render, render_block
-from fmcat.site.views import dot_class, page, severity_class
+from fmcat.site.views import dot_class, page, severity_class, short_title
 
 CATALOG_URL = "failure-modes/"
 MATRIX_URL = "matrix/"
@@ -134,9 +134,9 @@ def catalog_page(entries: list[Entry], taxonomy: Taxonomy,
                 counts[field][value] = counts[field].get(value, 0) + 1
         rows.append(CatalogRow(
             id=record.id, url=entry.kind.url(record.id), title=record.title,
-            severity=record.severity, severity_class=severity_class(record.severity),
+            severity=fact_text(record.severity), severity_class=severity_class(record.severity),
             severity_rank=taxonomy.severity_rank(record.severity),
-            frequency=record.frequency,
+            frequency=fact_text(record.frequency),
             frequency_rank=taxonomy.frequencies[record.frequency].rank
             if record.frequency in taxonomy.frequencies else 0,
             observed=observed[record.id].count if record.id in observed else 0,
@@ -160,29 +160,6 @@ def catalog_page(entries: list[Entry], taxonomy: Taxonomy,
              "heading, and share the address: it keeps the filter. Without JavaScript the "
              "whole table is shown.")
     return page("Catalog", f"{intro}\n\n{table}", wide=True)
-
-
-SHORT_TITLE = 36
-"""Characters of a title a matrix cell shows at full width; the whole title is its
-tooltip, and the cards of a narrow screen show it whole."""
-
-_DANGLING = frozenset({"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or",
-                       "the", "to", "with"})
-
-
-def short_title(title: str, limit: int = SHORT_TITLE) -> str:
-    """A title cut at a word boundary to fit a compact cell, marked with an ellipsis.
-
-    A cut never ends on a dangling little word ("Null-rate spike in a…").
-    """
-    if len(title) <= limit:
-        return title
-    words = title[: limit - 1].split(" ")
-    if len(words) > 1:
-        words.pop()  # the word the cut went through
-    while len(words) > 1 and words[-1].lower() in _DANGLING:
-        words.pop()
-    return " ".join(words).rstrip(" ,;:-–—") + "…"
 
 
 def severity_mark(severity: str) -> tuple[str, str]:
@@ -371,7 +348,8 @@ class ListingRow:
 def listing_row(entry: Entry, taxonomy: Taxonomy) -> ListingRow:
     record = entry.record
     assert isinstance(record, FailureMode)
-    return ListingRow(record.id, record.title, entry.kind.url(record.id), record.severity,
+    return ListingRow(record.id, record.title, entry.kind.url(record.id),
+                      fact_text(record.severity),
                       severity_class(record.severity),
                       taxonomy.title_of("categories", record.category), record.summary)
 
