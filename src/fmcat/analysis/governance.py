@@ -167,7 +167,7 @@ def sample_for_review(catalog: Catalog, n: int, *, seed: int, today: date) -> li
     for entry in catalog.entries.values():
         if not entry.record.is_current:
             continue
-        score, _ = completeness(entry, catalog.findings_for(entry.path))
+        score, _ = completeness(entry, catalog.findings_for(entry.path), catalog.taxonomy)
         days = max((today - entry.record.last_reviewed).days, 0)
         weight = review_weight(days, score)
         key = math.log(rng.random() or 1e-300) / weight

@@ -102,7 +102,6 @@ def parse_duration(text: str) -> timedelta:
 
 
 Status = Literal["draft", "active", "deprecated", "withdrawn"]
-MitigationKind = Literal["prevent", "detect", "respond", "recover"]
 Action = Literal["log", "alert", "page", "auto-rollback"]
 Operator = Literal[">", ">=", "<", "<="]
 
@@ -188,7 +187,7 @@ class Detector(StrictModel):
 
 class Mitigation(StrictModel):
     playbook: PlaybookId
-    kind: MitigationKind
+    kind: str  # a key of the taxonomy's `mitigation_kinds`
     use: Text
 
 
@@ -231,7 +230,7 @@ class Control(StrictModel):
 
 class Playbook(Record):
     id: PlaybookId
-    kinds: list[MitigationKind] = Field(min_length=1)
+    kinds: list[str] = Field(min_length=1)  # keys of the taxonomy's `mitigation_kinds`
     owner: str
     time_to_remediate: Duration
     steps: list[Text] = Field(min_length=1)
@@ -326,7 +325,8 @@ class Incident(StrictModel):
 
 @dataclass(frozen=True)
 class Section:
-    """A required body section and its fixed anchor."""
+    """A body section and its fixed anchor, as the engine's default (a
+    taxonomy's `sections` may rename, add or make them optional)."""
 
     anchor: str
     title: str

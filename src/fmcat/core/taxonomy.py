@@ -15,6 +15,19 @@ from pydantic import Field, ValidationError
 from fmcat.core.findings import Finding, finding
 from fmcat.core.frontmatter import parse_yaml, read_file
 from fmcat.core.model import StrictModel
+from fmcat.core.vocabularies import (
+    COMPLETENESS_RULES,
+    DEFAULT_MITIGATION_KINDS,
+    DEFAULT_SECTIONS,
+    DEFAULT_UNITS,
+    MitigationKind,
+    SectionSpec,
+    Severity,
+    Unit,
+    check_vocabularies,
+    paging_severities,
+    severity_colours,
+)
 
 TAXONOMY_FILE = "taxonomy.yml"
 
@@ -33,6 +46,9 @@ class RankedTerm(StrictModel):
 
 
 SignalKind = Literal["gauge", "counter"]
+"""Fixed in the engine, unlike units: the kind decides the PromQL of every exported
+alert rule (`avg_over_time` of a gauge, `increase` of a counter), so a new kind
+would need new code, not a new word."""
 
 KIND_HINT = ("kind: gauge (a level such as a rate or a latency; compared as its average "
              "over the detector's window) or kind: counter (a running total that only "
@@ -48,9 +64,8 @@ class Signal(StrictModel):
     """
 
     title: str
-    # `nats` and `bits` are divergences (PSI, Jensen-Shannon): calling them a
-    # `ratio` told readers an unbounded PSI of 0.25 was a quarter of something.
-    unit: Literal["ratio", "count", "ms", "minutes", "hours", "nats", "bits"]
+    # A key of the taxonomy's `units` (checked by `check_vocabularies`).
+    unit: str
     metric: str = Field(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
     kind: SignalKind
 
@@ -62,7 +77,7 @@ class Steward(StrictModel):
 
 class Taxonomy(StrictModel):
     review_every_days: int = Field(ge=1, le=3650)
-    severities: dict[str, RankedTerm]
+    severities: dict[str, Severity]
     frequencies: dict[str, RankedTerm]
     categories: dict[str, Term]
     stages: dict[str, Term]
@@ -73,9 +88,15 @@ class Taxonomy(StrictModel):
     customer_segment: dict[str, Term]
     signals: dict[str, Signal]
     stewards: dict[str, Steward]
+    # -- vocabularies and labels (issue #15 item 2); defaults are the engine's old ones
+    mitigation_kinds: dict[str, MitigationKind] = Field(
+        default_factory=lambda: dict(DEFAULT_MITIGATION_KINDS))
+    units: dict[str, Unit] = Field(default_factory=lambda: dict(DEFAULT_UNITS))
+    sections: dict[str, list[SectionSpec]] = Field(default_factory=dict)
+    completeness: dict[str, bool] = Field(default_factory=dict)
 
     def vocabulary(self, name: str) -> dict[str, Term] | dict[str, RankedTerm] | dict[
-        str, Signal] | dict[str, Steward]:
+        str, Severity] | dict[str, Signal] | dict[str, Steward]:
         """The allowed values of one vocabulary, by its field name."""
         value = getattr(self, name)
         assert isinstance(value, dict)
@@ -88,6 +109,37 @@ class Taxonomy(StrictModel):
     def title_of(self, vocabulary: str, value: str) -> str:
         term = self.vocabulary(vocabulary).get(value)
         return getattr(term, "title", None) or value
+
+    def sections_of(self, kind: str) -> tuple[SectionSpec, ...]:
+        """The body sections of a record kind, in order: the taxonomy's or the default."""
+        specs = self.sections[kind] if kind in self.sections else DEFAULT_SECTIONS.get(kind, [])
+        return tuple(specs)
+
+    def section_anchors(self, kind: str) -> tuple[str, ...]:
+        return tuple(spec.anchor for spec in self.sections_of(kind))
+
+    def section_title(self, kind: str, anchor: str) -> str:
+        """The heading a catalog gives the section with this fixed anchor ("" if none)."""
+        return next((s.title for s in self.sections_of(kind) if s.anchor == anchor), "")
+
+    @property
+    def severe(self) -> tuple[str, ...]:
+        """The severities that page someone: the "severe" of the metrics."""
+        return paging_severities(self.severities)
+
+    @property
+    def severity_colours(self) -> dict[str, str]:
+        return severity_colours(self.severities)
+
+    def unit_symbol(self, unit: str) -> str:
+        term = self.units.get(unit)
+        return term.symbol if term else ""
+
+    @property
+    def completeness_codes(self) -> frozenset[str]:
+        """The codes of the completeness rules that apply (all unless switched off)."""
+        return frozenset(code for name, code in COMPLETENESS_RULES.items()
+                         if self.completeness.get(name, True))
 
 
 def load_taxonomy(root: Path) -> tuple[Taxonomy | None, list[Finding]]:
@@ -120,6 +172,7 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy | None, list[Finding]]:
         return None, problems
     findings = [finding("FMC031", f.file, f.line, f.field, f.message, f.hint)
                 for f in doc.findings]
+    findings += check_vocabularies(taxonomy, doc.line_of)
     for name, signal in taxonomy.signals.items():
         problem = kind_contradiction(signal)
         if problem:

@@ -13,6 +13,8 @@ def check_record_vocabulary(record: Record, r: Reporter, taxonomy: Taxonomy) -> 
     if isinstance(record, FailureMode):
         _failure_mode(record, r, taxonomy)
     elif isinstance(record, Playbook):
+        for index, kind in enumerate(record.kinds):
+            r.vocab(("kinds", index), kind, taxonomy.mitigation_kinds, "mitigation kind")
         r.vocab(("owner",), record.owner, taxonomy.stewards, "steward")
         r.vocab(("escalation", "to"), record.escalation.to, taxonomy.stewards, "steward")
     elif isinstance(record, CaseStudy):
@@ -39,6 +41,9 @@ def _failure_mode(record: FailureMode, r: Reporter, taxonomy: Taxonomy) -> None:
         r.vocab(("detectors", index, "signal"), detector.signal, taxonomy.signals, "signal")
         r.vocab(("detectors", index, "severity"), detector.severity, taxonomy.severities,
                 "severity")
+    for index, mitigation in enumerate(record.mitigations):
+        r.vocab(("mitigations", index, "kind"), mitigation.kind, taxonomy.mitigation_kinds,
+                "mitigation kind")
 
 
 def check_incident_vocabulary(incident: Incident, r: Reporter, taxonomy: Taxonomy) -> None:

@@ -96,7 +96,7 @@ def status_banner(record: Record, kind_label: str) -> StatusBanner | None:
 def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
                 derived: Derived) -> RecordView:
     record = entry.record
-    score, _ = completeness(entry, catalog.findings_for(entry.path))
+    score, _ = completeness(entry, catalog.findings_for(entry.path), taxonomy)
     due = record.review_due(taxonomy.review_every_days)
     successor = None
     if record.superseded_by:
