@@ -83,6 +83,8 @@ CASES = [
     Case("FMC032", "taxonomy.yml", "    metric: fmcat_feature_psi\n    kind: gauge",
          "    metric: fmcat_feature_psi\n    kind: counter", "signals.psi.kind",
          marker="    kind: counter"),
+    Case("FMC038", "taxonomy.yml", "    pages: ", "*drop-lines*", "severities",
+         marker="severities:"),
     Case("FMC040", FM1, "## Rationale\n", "## Reasoning\n", "body", marker="*body*"),
     Case("FMC041", FM1, "Labels arrive late, so input monitoring is the earliest signal.\n", "",
          "body", marker="## Rationale"),
@@ -152,6 +154,10 @@ def _apply(root: Path, case: Case) -> None:
         path.symlink_to(case.new)
         return
     text = path.read_text(encoding="utf-8")
+    if case.new == "*drop-lines*":  # every line that starts with `old` goes
+        kept = [line for line in text.splitlines(keepends=True) if not line.startswith(case.old)]
+        path.write_text("".join(kept), encoding="utf-8")
+        return
     if case.old == "*":
         path.write_bytes(b"")
         return
