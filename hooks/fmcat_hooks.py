@@ -56,7 +56,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                            serving=_command == "serve")
     for level, text in _build.messages:
         log.log(level, text)
-    config.extra_css.extend(css for css in _build.extra_css if css not in config.extra_css)
     config.extra["fmcat"] = _build.home
     return config
 

@@ -283,11 +283,11 @@ def test_a_five_level_scale_shows_its_own_colours_on_the_card(catalog_dir: Path)
     badge = page.select_one(".fmcat-card .fmcat-severity")
     assert badge is not None and badge.get_text(strip=True) == "major"
     assert "fmcat-severity--major" in badge["class"]
-    css = (site / "assets" / "fmcat-severities.css").read_text(encoding="utf-8")
+    css = (site / "assets" / "fmcat-charts.css").read_text(encoding="utf-8")
     assert "--fmcat-severity-major: #bb0000;" in css
     assert ".fmcat-severity--major," in css
     linked = [link["href"] for link in page.select("link[rel=stylesheet]")]
-    assert any(href.endswith("assets/fmcat-severities.css") for href in linked)
+    assert any(href.endswith("assets/fmcat-charts.css") for href in linked)
     # The severe share counts what pages, and says which levels those are.
     metrics = BeautifulSoup((site / "metrics" / "index.html").read_text(encoding="utf-8"),
                             "html.parser")

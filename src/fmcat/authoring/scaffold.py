@@ -188,7 +188,7 @@ def create_record(root: Path, kind_name: str, title: str, *, steward: str = "",
     vocab = {name: ", ".join(sorted(taxonomy.vocabulary(name)))
              for name in ("stewards", "categories", "stages", "causes", "data_domain",
                           "model_family", "environment", "customer_segment", "severities",
-                          "frequencies", "signals")}
+                          "frequencies", "signals", "mitigation_kinds")}
     env = jinja2.Environment(loader=jinja2.PackageLoader("fmcat.authoring", "templates"),
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
                              autoescape=False)  # noqa: S701 - YAML/Markdown, values via yaml_string

@@ -96,7 +96,7 @@ class Taxonomy(StrictModel):
     completeness: dict[str, bool] = Field(default_factory=dict)
 
     def vocabulary(self, name: str) -> dict[str, Term] | dict[str, RankedTerm] | dict[
-        str, Severity] | dict[str, Signal] | dict[str, Steward]:
+        str, Severity] | dict[str, Signal] | dict[str, Steward] | dict[str, MitigationKind]:
         """The allowed values of one vocabulary, by its field name."""
         value = getattr(self, name)
         assert isinstance(value, dict)

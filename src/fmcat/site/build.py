@@ -26,7 +26,6 @@ from fmcat.site.outputs import OutputError, OutputWriter
 from fmcat.site.plan import plan_site
 from fmcat.site.render import RenderOnce
 from fmcat.site.search import SearchIndex, SearchIndexError
-from fmcat.site.views import SEVERITY_CSS
 
 WATCHED = ("entries", "playbooks", "case-studies", "incidents", "taxonomy.yml", "metrics.yml")
 """What a build reads besides docs_dir and the config, which MkDocs watches itself."""
@@ -112,7 +111,6 @@ class SiteBuild:
                              f"{exc}") from None
         self.root, self.docs_dir, self.serving = root, docs_dir, serving
         self.messages = log_lines(catalog.findings)  # for the adapter to log
-        self.extra_css = (SEVERITY_CSS,)  # generated stylesheets the adapter links
         self.plan = plan_site(catalog, site_name=site_name, site_url=site_url)
         self.home = home_summary(catalog, self.plan.derived)
         self.scratch = Path(tempfile.mkdtemp(prefix="fmcat-build-"))  # removed by close()

@@ -27,7 +27,7 @@ from fmcat.site.records import RecordView, record_markdown, record_view
 from fmcat.site.render import Slots
 from fmcat.site.sanitize import sanitize_html
 from fmcat.site.tasklist import label_task_lists
-from fmcat.site.views import SEVERITY_CSS, severity_css
+from fmcat.site.views import severity_css
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,9 @@ def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
                       trends_pages.trends_page(derived.metrics)),
         GeneratedFile(f"{trends_pages.METRICS_URL}index.md",
                       trends_pages.metrics_page(derived.metrics)),
-        GeneratedFile("assets/fmcat-charts.css", chart_css()),
-        GeneratedFile(SEVERITY_CSS, severity_css(taxonomy)),
+        # One generated stylesheet, one request: the charts' styles and the
+        # taxonomy's severity colours.
+        GeneratedFile("assets/fmcat-charts.css", chart_css() + "\n" + severity_css(taxonomy)),
         GeneratedFile("feed.xml", feeds.atom_feed(changes(catalog), site_name=site_name,
                                                   site_url=site_url)),
         GeneratedFile("feed.json", feeds.json_feed(changes(catalog), site_name=site_name,

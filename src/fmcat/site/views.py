@@ -11,9 +11,6 @@ from markupsafe import Markup, escape
 from fmcat.core.taxonomy import Taxonomy
 from fmcat.site.render import render
 
-SEVERITY_CSS = "assets/fmcat-severities.css"
-"""The generated stylesheet of severity colours; the adapter adds it to the page head."""
-
 _CSS_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _HEX = re.compile(r"^#[0-9a-f]{6}$")
 
