@@ -83,7 +83,7 @@ CASES = [
     Case("FMC032", "taxonomy.yml", "    metric: fmcat_feature_psi\n    kind: gauge",
          "    metric: fmcat_feature_psi\n    kind: counter", "signals.psi.kind",
          marker="    kind: counter"),
-    Case("FMC038", "taxonomy.yml", "    pages: ", "*drop-lines*", "severities",
+    Case("FMC033", "taxonomy.yml", "    pages: ", "*drop-lines*", "severities",
          marker="severities:"),
     Case("FMC040", FM1, "## Rationale\n", "## Reasoning\n", "body", marker="*body*"),
     Case("FMC041", FM1, "Labels arrive late, so input monitoring is the earliest signal.\n", "",

@@ -120,7 +120,7 @@ def test_a_taxonomy_without_pages_keeps_the_old_severe_levels_and_says_so(root: 
     assert taxonomy is not None
     assert taxonomy.severe == ("high", "critical")
     assert [(f.code, f.field, f.line) for f in found] == [
-        ("FMC038", "severities", _line_of(root, "severities:"))]
+        ("FMC033", "severities", _line_of(root, "severities:"))]
     assert "pages: true" in found[0].hint
     # A notice: the old taxonomy stays valid, even strictly.
     assert main(["validate", "--strict", "--root", str(root)]) == 0

@@ -66,7 +66,7 @@ _RULES = [
     Rule("FMC030", Severity.ERROR, "value not in the taxonomy"),
     Rule("FMC031", Severity.ERROR, "invalid taxonomy file"),
     Rule("FMC032", Severity.WARNING, "signal kind contradicts its metric name"),
-    Rule("FMC038", Severity.NOTICE, "taxonomy relies on a default it should state"),
+    Rule("FMC033", Severity.NOTICE, "taxonomy relies on a default it should state"),
     # Body.
     Rule("FMC040", Severity.ERROR, "required section missing"),
     Rule("FMC041", Severity.ERROR, "section is empty"),

@@ -223,7 +223,7 @@ def check_vocabularies(taxonomy: Taxonomy, line_of: LineOf) -> list[Finding]:
     if taxonomy.severities and all(s.pages is None for s in taxonomy.severities.values()):
         add(("severities",), "no severity says whether it pages; assuming "
             + ", ".join(taxonomy.severe) + " (the upper half by rank)",
-            "add pages: true or pages: false to each severity", code="FMC038")
+            "add pages: true or pages: false to each severity", code="FMC033")
     for name, signal in taxonomy.signals.items():
         if signal.unit not in taxonomy.units:
             add(("signals", name, "unit"), f"'{signal.unit}' is not a unit in units",
