@@ -146,36 +146,37 @@ def test_incident_times_are_in_order_and_past() -> None:
                                                   ("FMC062", "resolved")]
 
 
-def test_completeness_is_asked_of_current_records_only(catalog: Catalog) -> None:
+def test_completeness_is_asked_of_current_records_only(catalog: Catalog,
+                                                       taxonomy: Taxonomy) -> None:
     bare = {"detectors": [], "mitigations": [], "artifacts": [], "references": [],
             "revisions": [],
             "dimensions": {**_entry(catalog).record.dimensions, "customer_segment": []}}
-    assert catalog.taxonomy is not None
-    assert _codes(_entry(catalog), check_record_completeness, catalog.taxonomy) == []
+    assert _codes(_entry(catalog), check_record_completeness, taxonomy) == []
     assert _codes(_entry(catalog, status="draft", **bare), check_record_completeness,
-                  catalog.taxonomy) == [
-        "FMC101", "FMC102", "FMC103", "FMC105", "FMC108", "FMC109"]
+                  taxonomy) == ["FMC101", "FMC102", "FMC103", "FMC105", "FMC108", "FMC109"]
     # Tags are asked of every failure mode, whatever its status.
     assert _codes(_entry(catalog, status="withdrawn", **bare), check_record_completeness,
-                  catalog.taxonomy) == [
-        "FMC109"]
+                  taxonomy) == ["FMC109"]
 
 
-def test_completeness_counts_the_kinds_rules_the_record_passes(catalog: Catalog) -> None:
+def test_completeness_counts_the_kinds_rules_the_record_passes(catalog: Catalog,
+                                                               taxonomy: Taxonomy) -> None:
     tags = {**_entry(catalog).record.dimensions, "customer_segment": []}
     entry = _entry(catalog, status="draft", detectors=[], dimensions=tags)
     r = Reporter(entry.doc)
-    assert catalog.taxonomy is not None
-    check_record_completeness(entry, r, catalog.taxonomy)
-    score, missing = completeness(entry, [*r.out, *r.out])  # a code counts once
+    check_record_completeness(entry, r, taxonomy)
+    score, missing = completeness(entry, [*r.out, *r.out], taxonomy)  # a code counts once
     assert {f.code for f in missing} == {"FMC101", "FMC109"}
     assert score == pytest.approx(7 / 9)
 
 
-def test_body_rules_want_sections_and_keep_the_generated_anchors(catalog: Catalog) -> None:
-    assert _codes(_entry(catalog), check_body, catalog) == []
+def test_body_rules_want_sections_and_keep_the_generated_anchors(catalog: Catalog,
+                                                                   taxonomy: Taxonomy) -> None:
+    assert _codes(_entry(catalog), check_body, catalog, taxonomy) == []
     text = catalog.entries["FM-0001"].doc.body
     renamed = text.replace("## Checklist", "## Related")  # the page's own #related
-    assert _codes(_entry(catalog, body=renamed), check_body, catalog) == ["FMC040", "FMC045"]
+    assert _codes(_entry(catalog, body=renamed), check_body, catalog, taxonomy) == [
+        "FMC040", "FMC045"]
     linked = text + "\n[old](FM-0404) and [file](../entries/FM-0002.md)\n"
-    assert _codes(_entry(catalog, body=linked), check_body, catalog) == ["FMC022", "FMC042"]
+    assert _codes(_entry(catalog, body=linked), check_body, catalog, taxonomy) == [
+        "FMC022", "FMC042"]

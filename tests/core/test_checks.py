@@ -88,6 +88,8 @@ CASES = [
     Case("FMC038", FM1, 'atlas: ["AML.T0031"]', 'atlas: ["AML.T031"]', "external_ids.atlas.0"),
     Case("FMC039", FM1, 'ticket: ["OPS-42", "OPS-7"]', 'ticket: ["OPS-42", "OPS-42"]',
          "external_ids.ticket.1"),
+    Case("FMC033", "taxonomy.yml", "    pages: ", "*drop-lines*", "severities",
+         marker="severities:"),
     Case("FMC040", FM1, "## Rationale\n", "## Reasoning\n", "body", marker="*body*"),
     Case("FMC041", FM1, "Labels arrive late, so input monitoring is the earliest signal.\n", "",
          "body", marker="## Rationale"),
@@ -157,6 +159,10 @@ def _apply(root: Path, case: Case) -> None:
         path.symlink_to(case.new)
         return
     text = path.read_text(encoding="utf-8")
+    if case.new == "*drop-lines*":  # every line that starts with `old` goes
+        kept = [line for line in text.splitlines(keepends=True) if not line.startswith(case.old)]
+        path.write_text("".join(kept), encoding="utf-8")
+        return
     if case.old == "*":
         path.write_bytes(b"")
         return

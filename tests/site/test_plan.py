@@ -5,6 +5,7 @@ from __future__ import annotations
 from fmcat.site import plan
 from fmcat.site.charts import chart_css
 from fmcat.site.render import Slots
+from fmcat.site.views import severity_css
 from tests.site.catalogs import fixture_catalog
 
 
@@ -20,7 +21,10 @@ def test_plan_adds_every_record_listing_governance_page_and_feed() -> None:
             "metrics/index.md", "feed.xml", "feed.json"} <= uris
     assert site.record_pages.keys() <= uris
     css = next(f for f in site.files if f.src_uri == "assets/fmcat-charts.css")
-    assert css.content == chart_css()
+    # The one generated stylesheet: the charts' styles, then the severity colours.
+    taxonomy = fixture_catalog().taxonomy
+    assert taxonomy is not None
+    assert css.content == chart_css() + "\n" + severity_css(taxonomy)
 
 
 def test_generated_pages_are_not_indexed_and_records_follow_their_view() -> None:

@@ -202,7 +202,7 @@ def create_record(root: Path, kind_name: str, title: str, *, steward: str = "",
     path = root / kind.folder / f"{record_id}-{slugify(title)}.md"
     vocab = {name: ", ".join(sorted(taxonomy.vocabulary(name)))
              for name in ("stewards", "categories", "stages", "causes", "severities",
-                          "frequencies", "signals")}
+                          "frequencies", "signals", "mitigation_kinds")}
     env = jinja2.Environment(loader=jinja2.PackageLoader("fmcat.authoring", "templates"),
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True,

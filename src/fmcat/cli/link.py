@@ -34,6 +34,7 @@ def cmd_link(args: argparse.Namespace) -> int:
     kind = kind_of(record_id)
     assert kind is not None
     root = Path(args.root) if args.root else Path.cwd()
+    sections: tuple[str, ...] | None = None  # the engine's, outside a catalog
     if args.root or (root / "taxonomy.yml").is_file():
         catalog = load_catalog(catalog_root(str(root)))
         entry = catalog.resolve(record_id)
@@ -48,8 +49,10 @@ def cmd_link(args: argparse.Namespace) -> int:
             print(f"note: {entry.id} is withdrawn"
                   f"{f'; link {successor} instead' if successor else ''}", file=sys.stderr)
         record_id, kind = entry.id, entry.kind
+        if catalog.taxonomy is not None:
+            sections = catalog.taxonomy.section_anchors(kind.name)
     section = (args.section or "").lstrip("#")
-    allowed = anchors(kind)
+    allowed = anchors(kind, sections)
     if section and section not in allowed:
         raise UsageError(f"--section {section!r}: a {kind.label.lower()} page has no such "
                          f"section; {did_you_mean(section, allowed)} "

@@ -66,6 +66,7 @@ _RULES = [
     Rule("FMC030", Severity.ERROR, "value not in the taxonomy"),
     Rule("FMC031", Severity.ERROR, "invalid taxonomy file"),
     Rule("FMC032", Severity.WARNING, "signal kind contradicts its metric name"),
+    Rule("FMC033", Severity.NOTICE, "taxonomy relies on a default it should state"),
     Rule("FMC037", Severity.ERROR, "unknown external ID scheme"),
     Rule("FMC038", Severity.ERROR, "external ID does not match its scheme's pattern"),
     Rule("FMC039", Severity.ERROR, "external ID listed twice"),

@@ -117,7 +117,6 @@ taxonomy declares as dimensions here, so the model stays the same whatever
 dimensions a catalog declares, and any other unknown key is still an error."""
 
 Status = Literal["draft", "active", "deprecated", "withdrawn"]
-MitigationKind = Literal["prevent", "detect", "respond", "recover"]
 Action = Literal["log", "alert", "page", "auto-rollback"]
 Operator = Literal[">", ">=", "<", "<="]
 
@@ -204,7 +203,7 @@ class Detector(StrictModel):
 
 class Mitigation(StrictModel):
     playbook: PlaybookId
-    kind: MitigationKind
+    kind: str  # a key of the taxonomy's `mitigation_kinds`
     use: Text
 
 
@@ -244,7 +243,7 @@ class Control(StrictModel):
 
 class Playbook(Record):
     id: PlaybookId
-    kinds: list[MitigationKind] = Field(min_length=1)
+    kinds: list[str] = Field(min_length=1)  # keys of the taxonomy's `mitigation_kinds`
     dimensions: Tags = {}
     owner: str
     time_to_remediate: Duration | Unknown
@@ -341,7 +340,8 @@ class Incident(StrictModel):
 
 @dataclass(frozen=True)
 class Section:
-    """A required body section and its fixed anchor."""
+    """A body section and its fixed anchor, as the engine's default (a
+    taxonomy's `sections` may rename, add or make them optional)."""
 
     anchor: str
     title: str

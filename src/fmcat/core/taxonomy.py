@@ -16,6 +16,19 @@ from fmcat.core.external import ExternalScheme, SchemeKey, scheme_hint
 from fmcat.core.findings import Finding, finding
 from fmcat.core.frontmatter import parse_yaml, read_file
 from fmcat.core.model import StrictModel
+from fmcat.core.vocabularies import (
+    COMPLETENESS_RULES,
+    DEFAULT_MITIGATION_KINDS,
+    DEFAULT_SECTIONS,
+    DEFAULT_UNITS,
+    MitigationKind,
+    SectionSpec,
+    Severity,
+    Unit,
+    check_vocabularies,
+    paging_severities,
+    severity_colours,
+)
 
 TAXONOMY_FILE = "taxonomy.yml"
 
@@ -30,6 +43,9 @@ class RankedTerm(StrictModel):
 
 
 SignalKind = Literal["gauge", "counter"]
+"""Fixed in the engine, unlike units: the kind decides the PromQL of every exported
+alert rule (`avg_over_time` of a gauge, `increase` of a counter), so a new kind
+would need new code, not a new word."""
 
 KIND_HINT = ("kind: gauge (a level such as a rate or a latency; compared as its average "
              "over the detector's window) or kind: counter (a running total that only "
@@ -45,9 +61,8 @@ class Signal(StrictModel):
     """
 
     title: str
-    # `nats` and `bits` are divergences (PSI, Jensen-Shannon): calling them a
-    # `ratio` told readers an unbounded PSI of 0.25 was a quarter of something.
-    unit: Literal["ratio", "count", "ms", "minutes", "hours", "nats", "bits"]
+    # A key of the taxonomy's `units` (checked by `check_vocabularies`).
+    unit: str
     metric: str = Field(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
     kind: SignalKind
 
@@ -126,7 +141,8 @@ RESERVED_DIMENSION_KEYS = frozenset({
     "started", "detected", "mitigated", "resolved", "playbooks_used", "team", "project",
     "release", "data_change", "postmortem", "source", "signals", "dimensions", "axes",
     "unknown_allowed", "review_every_days", "external_ids", "kind", "url", "permalink",
-    "api_url", "source_path", "backlinks",
+    "api_url", "source_path", "backlinks", "external_schemes", "mitigation_kinds", "units",
+    "sections", "completeness",
 })
 
 
@@ -137,7 +153,7 @@ class Steward(StrictModel):
 
 class Taxonomy(StrictModel):
     review_every_days: int = Field(ge=1, le=3650)
-    severities: dict[str, RankedTerm]
+    severities: dict[str, Severity]
     frequencies: dict[str, RankedTerm]
     categories: dict[str, Term]
     stages: dict[str, Term]
@@ -160,8 +176,15 @@ class Taxonomy(StrictModel):
     def allows_unknown(self, field: str) -> bool:
         return field in self.unknown_allowed
 
+    # -- vocabularies and labels (issue #15 item 2); defaults are the engine's old ones
+    mitigation_kinds: dict[str, MitigationKind] = Field(
+        default_factory=lambda: dict(DEFAULT_MITIGATION_KINDS))
+    units: dict[str, Unit] = Field(default_factory=lambda: dict(DEFAULT_UNITS))
+    sections: dict[str, list[SectionSpec]] = Field(default_factory=dict)
+    completeness: dict[str, bool] = Field(default_factory=dict)
+
     def vocabulary(self, name: str) -> dict[str, Term] | dict[str, RankedTerm] | dict[
-        str, Signal] | dict[str, Steward]:
+        str, Severity] | dict[str, Signal] | dict[str, Steward] | dict[str, MitigationKind]:
         """The allowed values of one vocabulary, by its field or dimension name."""
         if name in self.dimensions:
             return self.dimensions[name].values
@@ -176,6 +199,37 @@ class Taxonomy(StrictModel):
     def title_of(self, vocabulary: str, value: str) -> str:
         term = self.vocabulary(vocabulary).get(value)
         return getattr(term, "title", None) or value
+
+    def sections_of(self, kind: str) -> tuple[SectionSpec, ...]:
+        """The body sections of a record kind, in order: the taxonomy's or the default."""
+        specs = self.sections[kind] if kind in self.sections else DEFAULT_SECTIONS.get(kind, [])
+        return tuple(specs)
+
+    def section_anchors(self, kind: str) -> tuple[str, ...]:
+        return tuple(spec.anchor for spec in self.sections_of(kind))
+
+    def section_title(self, kind: str, anchor: str) -> str:
+        """The heading a catalog gives the section with this fixed anchor ("" if none)."""
+        return next((s.title for s in self.sections_of(kind) if s.anchor == anchor), "")
+
+    @property
+    def severe(self) -> tuple[str, ...]:
+        """The severities that page someone: the "severe" of the metrics."""
+        return paging_severities(self.severities)
+
+    @property
+    def severity_colours(self) -> dict[str, str]:
+        return severity_colours(self.severities)
+
+    def unit_symbol(self, unit: str) -> str:
+        term = self.units.get(unit)
+        return term.symbol if term else ""
+
+    @property
+    def completeness_codes(self) -> frozenset[str]:
+        """The codes of the completeness rules that apply (all unless switched off)."""
+        return frozenset(code for name, code in COMPLETENESS_RULES.items()
+                         if self.completeness.get(name, True))
 
 
 def load_taxonomy(root: Path) -> tuple[Taxonomy | None, list[Finding]]:
@@ -217,6 +271,7 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy | None, list[Finding]]:
                 "FMC031", TAXONOMY_FILE, doc.line_of(loc), ".".join(loc),
                 f"'{key}' is the name of a record field or vocabulary, not a free dimension name",
                 "rename the dimension, e.g. with a prefix: attack_" + key))
+    findings += check_vocabularies(taxonomy, doc.line_of)
     for name, signal in taxonomy.signals.items():
         problem = kind_contradiction(signal)
         if problem:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,12 +133,15 @@ GENERATED_ANCHORS: dict[str, tuple[str, ...]] = {
 }
 
 
-def anchors(kind: Kind) -> tuple[str, ...]:
+def anchors(kind: Kind, sections: Sequence[str] | None = None) -> tuple[str, ...]:
     """Every fixed section anchor a record page of this kind has.
 
     Anchors are part of the URL contract (alerts and runbooks link to
     `#detection`), so the `link` command refuses any other, and a heading
-    in a record body may not take one of the generated parts.
+    in a record body may not take one of the generated parts. `sections`
+    are the anchors of the body sections the catalog's taxonomy declares
+    (`Taxonomy.section_anchors`); without them, the engine's defaults.
     """
-    own = tuple(section.anchor for section in kind.sections)
+    own = tuple(sections) if sections is not None else tuple(
+        section.anchor for section in kind.sections)
     return (*COMMON_ANCHORS, *own, *GENERATED_ANCHORS.get(kind.name, ()))

@@ -29,6 +29,7 @@ from fmcat.site.records import RecordView, record_markdown, record_view
 from fmcat.site.render import Slots
 from fmcat.site.sanitize import sanitize_html
 from fmcat.site.tasklist import label_task_lists
+from fmcat.site.views import severity_css
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,9 @@ def plan_site(catalog: Catalog, *, site_name: str | None = None,
         GeneratedFile(f"{trends_pages.METRICS_URL}index.md",
                       trends_pages.metrics_page(derived.metrics,
                                                   example_data=example_data)),
-        GeneratedFile("assets/fmcat-charts.css", chart_css()),
+        # One generated stylesheet, one request: the charts' styles and the
+        # taxonomy's severity colours.
+        GeneratedFile("assets/fmcat-charts.css", chart_css() + "\n" + severity_css(taxonomy)),
         GeneratedFile("feed.xml", feeds.atom_feed(changes(catalog), site_name=site_name,
                                                   site_url=site_url)),
         GeneratedFile("feed.json", feeds.json_feed(changes(catalog), site_name=site_name,

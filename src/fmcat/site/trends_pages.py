@@ -19,6 +19,7 @@ from fmcat.analysis.metrics import (
     QuarterlySeries,
     ReleaseSeverity,
     Series,
+    either,
     quarter_of,
     quarter_span,
 )
@@ -250,7 +251,8 @@ def metrics_page(report: MetricsReport, *, example_data: bool = False) -> str:
         f"Incidents that repeat a team's failure mode within {RECURRENCE_WINDOW_DAYS} days.",
         report.recurrences, "Recurrences")))
     parts.append("\n## Severity across releases {#releases}\n")
-    parts.append(releases_section(report.severity_by_release, url))
+    parts.append(releases_section(report.severity_by_release, url, report.severe_levels,
+                                  report.milder_levels))
     freshness, completeness = report.review_freshness, report.completeness
     parts.append("\n## Review freshness and completeness {#freshness}\n\n"
                  f"{freshness.on_time} of {freshness.active} active records are reviewed on "
@@ -265,31 +267,34 @@ RELEASES_NAMED = 3
 """Releases named in the summary of the severity-by-release table."""
 
 
-def releases_by_quarter(releases: Sequence[ReleaseSeverity]) -> charts.ChartData:
-    """Incidents of the releases first seen in each quarter, high or critical vs the rest.
+def releases_by_quarter(releases: Sequence[ReleaseSeverity], severe: Sequence[str],
+                        milder: Sequence[str]) -> charts.ChartData:
+    """Incidents of the releases first seen in each quarter, severe vs the rest.
 
     One bar per release would be a hundred bars too thin to read or label;
     per quarter of first detection, the bars show whether releases got
     riskier over time, and the table below keeps every release.
     """
     incidents: Counter[str] = Counter()
-    severe: Counter[str] = Counter()
+    paged: Counter[str] = Counter()
     for release in releases:
         quarter = quarter_of(release.first_detected)
         incidents[quarter] += release.incidents
-        severe[quarter] += release.severe
+        paged[quarter] += release.severe
     quarters = sorted(incidents)
     return charts.ChartData(
         "Incidents by quarter the release was first seen", "Incidents of the releases first "
-        "seen in each quarter, stacked: high or critical, then the rest.", tuple(quarters),
-        (charts.ChartSeries("High or critical", tuple(float(severe[q]) for q in quarters)),
-         charts.ChartSeries("Medium or low", tuple(float(incidents[q] - severe[q])
-                                                   for q in quarters))),
+        f"seen in each quarter, stacked: {either(severe)}, then the rest.", tuple(quarters),
+        (charts.ChartSeries(either(severe).capitalize(),
+                            tuple(float(paged[q]) for q in quarters)),
+         charts.ChartSeries(either(milder).capitalize(),
+                            tuple(float(incidents[q] - paged[q]) for q in quarters))),
         "Quarter first seen", "Incidents", "incidents per quarter", quarter_span(quarters))
 
 
-def releases_summary(releases: Sequence[ReleaseSeverity]) -> str:
-    """Counts over every release, and the releases with the most high or critical incidents."""
+def releases_summary(releases: Sequence[ReleaseSeverity], severe_names: Sequence[str]) -> str:
+    """Counts over every release, and the releases with the most severe incidents."""
+    label = either(severe_names)
     total = sum(r.incidents for r in releases)
     severe = sum(r.severe for r in releases)
     hit = sum(1 for r in releases if r.severe)
@@ -297,25 +302,26 @@ def releases_summary(releases: Sequence[ReleaseSeverity]) -> str:
                                                                      r.release))
     named = ", ".join(f"{r.release} ({r.severe} of {r.incidents})"
                       for r in worst[:RELEASES_NAMED])
-    most = f" Most high or critical incidents: {named}." if named else ""
+    most = f" Most {label} incidents: {named}." if named else ""
     return (f"{len(releases)} releases have incidents in the log; {hit} of them at least one "
-            f"high or critical incident. Over all releases, {severe} of {total} incidents "
-            f"({_share(severe / total if total else None)}) were high or critical.{most}")
+            f"{label} incident. Over all releases, {severe} of {total} incidents "
+            f"({_share(severe / total if total else None)}) were {label}.{most}")
 
 
-def releases_section(releases: Sequence[ReleaseSeverity], url: str) -> str:
+def releases_section(releases: Sequence[ReleaseSeverity], url: str, severe: Sequence[str],
+                     milder: Sequence[str]) -> str:
     """A summary and a chart by quarter, then every release in a table folded away."""
     if not releases:
         return '<p class="fmcat-empty">No incident names a release.</p>'
-    table = Table(["Release", "First seen", "Incidents", "High or critical", "Share"],
+    table = Table(["Release", "First seen", "Incidents", either(severe).capitalize(), "Share"],
                   caption="Severity across releases")
     for release in releases:
         table.rows.append(TableRow((
             TableCell(release.release), TableCell(str(release.first_detected)),
             num(str(release.incidents)), num(str(release.severe)), num(_share(release.share)))))
     return "\n".join((
-        releases_summary(releases) + "\n",
-        figure("releases", releases_by_quarter(releases), stacked=True),
+        releases_summary(releases, severe) + "\n",
+        figure("releases", releases_by_quarter(releases, severe, milder), stacked=True),
         f'<details class="fmcat-releases">\n<summary>All {len(releases)} releases</summary>',
         render_table(table, url), "</details>"))
 

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 
 from markupsafe import Markup, escape
+
+from fmcat.core.taxonomy import Taxonomy
+from fmcat.site.render import render
+
+_CSS_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_HEX = re.compile(r"^#[0-9a-f]{6}$")
 
 
 def page(title: str, content: str, *, heading: bool = True, wide: bool = False) -> str:
@@ -22,6 +30,26 @@ def page(title: str, content: str, *, heading: bool = True, wide: bool = False) 
 def severity_class(severity: str) -> str:
     """The CSS classes of a severity badge (coloured by the site's stylesheet)."""
     return f"fmcat-severity fmcat-severity--{severity}"
+
+
+@dataclass(frozen=True)
+class SeverityColour:
+    name: str
+    colour: str
+
+
+def severity_css(taxonomy: Taxonomy) -> str:
+    """The stylesheet that colours each of the taxonomy's severities.
+
+    A five-level scale with its own colours shows as such, not as four known
+    names and a blank. Names and colours are written into CSS, so only
+    slug names and `#rrggbb` colours pass (the taxonomy checks refuse the
+    rest with a finding; this is the second lock).
+    """
+    colours = tuple(SeverityColour(name, colour)
+                    for name, colour in taxonomy.severity_colours.items()
+                    if _CSS_NAME.match(name) and _HEX.match(colour))
+    return render("fragments/severities.css", colours=colours)
 
 
 def dot_class(severity: str) -> str:

@@ -33,8 +33,8 @@ Definitions, fixed once so that every number on the site means the same:
   detection. The first occurrence never recurs; a gap longer than the window
   starts a new streak. Team and not project, because a team that met a
   failure mode should have learnt from it on its next project too.
-* **Severe**: `high` and `critical` (`SEVERE`), the levels that need an owner
-  the same day according to the taxonomy.
+* **Severe**: the severities whose taxonomy entry says `pages: true`
+  (`severe_levels`; high and critical in this repository's taxonomy).
 
 The modules, by what they hold: `quarters` (quarter arithmetic and series),
 `stats` (percentiles, durations, shares), `citations` (what an incident
@@ -63,20 +63,22 @@ from fmcat.analysis.metrics.health import (
 )
 from fmcat.analysis.metrics.incidents import (
     RECURRENCE_WINDOW_DAYS,
-    SEVERE,
     DataChangeShares,
     DurationTrend,
     ModeCount,
     RecurringMode,
     ReleaseSeverity,
     data_change_shares,
+    either,
     failure_mode_sparklines,
+    milder_levels,
     most_frequent_failure_modes,
     most_recurrent_failure_modes,
     occurrences,
     occurrences_by_category,
     recurrences,
     recurrences_per_quarter,
+    severe_levels,
     severity_by_release,
     severity_mix,
     time_to_detect_trend,
@@ -115,7 +117,6 @@ from fmcat.analysis.metrics.stats import (
 __all__ = [
     "METRICS",
     "RECURRENCE_WINDOW_DAYS",
-    "SEVERE",
     "Adoption",
     "AdoptionEffect",
     "CompletenessSummary",
@@ -144,8 +145,10 @@ __all__ = [
     "current_values",
     "data_change_shares",
     "duration_stats",
+    "either",
     "failure_mode_sparklines",
     "median",
+    "milder_levels",
     "most_frequent_failure_modes",
     "most_recurrent_failure_modes",
     "occurrences",
@@ -159,6 +162,7 @@ __all__ = [
     "recurrences",
     "recurrences_per_quarter",
     "review_freshness",
+    "severe_levels",
     "severity_by_release",
     "severity_mix",
     "shift_quarter",

@@ -37,8 +37,27 @@ from fmcat.core.model import Incident
 RECURRENCE_WINDOW_DAYS = 90
 """Days within which the same failure mode in the same team counts as a recurrence."""
 
-SEVERE: tuple[str, ...] = ("high", "critical")
-"""Severities counted by the high+critical share."""
+def severe_levels(catalog: Catalog) -> tuple[str, ...]:
+    """The severities that page someone (the taxonomy's `pages`), least severe first:
+    what the severe share and the severity-by-release figures count."""
+    return catalog.taxonomy.severe if catalog.taxonomy else ()
+
+
+def milder_levels(catalog: Catalog) -> tuple[str, ...]:
+    """The other severities, most severe first."""
+    taxonomy = catalog.taxonomy
+    if taxonomy is None:
+        return ()
+    severe = set(taxonomy.severe)
+    return tuple(name for name in sorted(taxonomy.severities, key=lambda n: (
+        -taxonomy.severity_rank(n), n)) if name not in severe)
+
+
+def either(names: Sequence[str]) -> str:
+    """`("high", "critical")` → "high or critical": severity names in a label."""
+    if len(names) <= 1:
+        return "".join(names) or "none"
+    return f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def occurrences(catalog: Catalog) -> QuarterlySeries:
@@ -245,7 +264,7 @@ def data_change_shares(catalog: Catalog) -> DataChangeShares:
 
 @dataclass(frozen=True)
 class ReleaseSeverity:
-    """The high+critical share of the incidents attributed to one release."""
+    """The severe share (severities that page) of the incidents attributed to one release."""
 
     release: str
     first_detected: date
@@ -258,6 +277,7 @@ def severity_by_release(catalog: Catalog) -> tuple[ReleaseSeverity, ...]:
     """Releases in order of their first detected incident; incidents without a release skipped."""
     first: dict[str, datetime] = {}
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    severe = set(severe_levels(catalog))
     for incident in logged_incidents(catalog):
         if not incident.release:
             continue
@@ -265,7 +285,7 @@ def severity_by_release(catalog: Catalog) -> tuple[ReleaseSeverity, ...]:
         if release not in first or incident.detected < first[release]:
             first[release] = incident.detected
         counts[release][0] += 1
-        counts[release][1] += incident.severity in SEVERE
+        counts[release][1] += incident.severity in severe
     ordered = sorted(first, key=lambda r: (first[r], r))
     return tuple(ReleaseSeverity(r, first[r].astimezone(UTC).date(), counts[r][0],
                                  counts[r][1], counts[r][1] / counts[r][0]) for r in ordered)

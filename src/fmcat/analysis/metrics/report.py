@@ -20,7 +20,6 @@ from fmcat.analysis.metrics.health import (
     review_freshness,
 )
 from fmcat.analysis.metrics.incidents import (
-    SEVERE,
     DataChangeShares,
     DurationTrend,
     ModeCount,
@@ -29,12 +28,14 @@ from fmcat.analysis.metrics.incidents import (
     ReleaseSeverity,
     data_change_shares,
     failure_mode_sparklines,
+    milder_levels,
     most_frequent_failure_modes,
     most_recurrent_failure_modes,
     occurrences,
     occurrences_by_category,
     recurrences,
     recurrences_per_quarter,
+    severe_levels,
     severity_by_release,
     severity_mix,
     time_to_detect_trend,
@@ -106,11 +107,13 @@ def current_figures(catalog: Catalog, today: date, window: int = 4, *,
     def ratio(count: int) -> float | None:
         return count / total if total else None
 
+    severe = set(severe_levels(catalog))
+
     return {
         "median_time_to_detect_hours": (median(detect), measured_detect),
         "median_time_to_mitigate_hours": (median(mitigate), measured_mitigate),
         "p90_time_to_mitigate_hours": (percentile(mitigate, 90), measured_mitigate),
-        "high_critical_share": (ratio(sum(i.severity in SEVERE for i in recent)), incidents),
+        "high_critical_share": (ratio(sum(i.severity in severe for i in recent)), incidents),
         "recurrence_share": (ratio(sum(i.id in recurring for i in recent)), incidents),
         "data_change_share": (ratio(sum(i.data_change.preceded for i in recent)), incidents),
         "share_reviewed_on_time": (freshness.share,
@@ -184,6 +187,8 @@ class MetricsReport:
     adoption_effects: tuple[AdoptionEffect, ...]
     adoption: Adoption
     severity_by_release: tuple[ReleaseSeverity, ...]
+    severe_levels: tuple[str, ...]
+    milder_levels: tuple[str, ...]
     review_freshness: ReviewFreshness
     completeness: CompletenessSummary
     playbook_usage: tuple[PlaybookUsage, ...]
@@ -220,6 +225,8 @@ def compute_metrics(catalog: Catalog, today: date,
         adoption_effects=adoption_effects(catalog),
         adoption=adoption(catalog),
         severity_by_release=severity_by_release(catalog),
+        severe_levels=severe_levels(catalog),
+        milder_levels=milder_levels(catalog),
         review_freshness=freshness,
         completeness=complete,
         playbook_usage=playbook_usage(catalog),

@@ -1,5 +1,5 @@
 """Completeness: the warnings that say a record is not finished yet
-(FMC101-FMC109), and the share of them a record passes."""
+(FMC101-FMC110), and the share of them a record passes."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from fmcat.core import body
 from fmcat.core.catalog import Entry
 from fmcat.core.checks.reporter import Reporter
 from fmcat.core.findings import Finding
-from fmcat.core.model import FailureMode, Playbook
+from fmcat.core.frontmatter import Document, Loc
+from fmcat.core.model import FAILURE_MODE, FailureMode, Playbook
 from fmcat.core.taxonomy import Taxonomy
 from fmcat.core.text import UNKNOWN
+from fmcat.core.vocabularies import COMPLETENESS_RULES, SECTION_RULE_ANCHORS
 
 _NUMBER_IN_TEXT = re.compile(r"\d")
 
@@ -22,7 +24,8 @@ COMPLETENESS_CODES: dict[str, tuple[str, ...]] = {
     "playbook": ("FMC103", "FMC105", "FMC108"),
     "case-study": ("FMC108",),
 }
-"""Which warnings count against a record's completeness score, by kind."""
+"""Which warnings count against a record's completeness score, by kind (when
+the taxonomy's `completeness` leaves them on)."""
 
 
 UNKNOWN_FIELDS = {"failure-mode": ("severity", "frequency"),
@@ -31,30 +34,39 @@ UNKNOWN_FIELDS = {"failure-mode": ("severity", "frequency"),
 
 
 def completeness_codes(kind: str, taxonomy: Taxonomy | None) -> tuple[str, ...]:
-    """The rules that count for a kind: FMC110 ("a fact is unknown") only where the
-    taxonomy allows an unknown fact of that kind, so other catalogs' scores stay put."""
+    """The rules that count for a kind: those the taxonomy leaves on, and FMC110
+    ("a fact is unknown") only where it allows an unknown fact of that kind, so
+    other catalogs' scores stay put."""
+    enabled = taxonomy.completeness_codes if taxonomy else frozenset(COMPLETENESS_RULES.values())
     codes = COMPLETENESS_CODES[kind]
     if taxonomy is not None and any(taxonomy.allows_unknown(field)
                                     for field in UNKNOWN_FIELDS.get(kind, ())):
         codes = (*codes, "FMC110")
-    return codes
+    return tuple(code for code in codes if code in enabled)
 
 
 def completeness(entry: Entry, findings: Iterable[Finding],
                  taxonomy: Taxonomy | None = None) -> tuple[float, list[Finding]]:
-    """Share of the kind's completeness rules the entry passes, and what it misses."""
+    """Share of the kind's completeness rules the entry passes, and what it misses.
+
+    A rule the taxonomy switches off is not counted at all (a catalog that
+    honestly has no detectors is not 1/9 incomplete for it); with every rule
+    off a record is complete.
+    """
     codes = completeness_codes(entry.kind.name, taxonomy)
     missing = [f for f in findings if f.file == entry.path and f.code in codes]
     failed = {f.code for f in missing}
-    return (len(codes) - len(failed)) / len(codes), missing
+    return ((len(codes) - len(failed)) / len(codes) if codes else 1.0), missing
 
 
 def check_record_completeness(entry: Entry, r: Reporter, taxonomy: Taxonomy) -> None:
     """Tags are asked of every failure mode; the rest only of current records:
     completeness matters for records readers act on, not for retired ones.
-
     A required dimension left empty, or a required fact written as `unknown`,
-    is honest but unfinished: a warning that counts against completeness."""
+    is honest but unfinished: a warning that counts against completeness.
+    Rules the taxonomy switches off report nothing."""
+    enabled = taxonomy.completeness_codes
+    r = _Filtered(r.doc, r.out, enabled)
     record = entry.record
     if isinstance(record, FailureMode):
         for key, dimension in taxonomy.dimensions_of(entry.kind.name).items():
@@ -71,7 +83,7 @@ def check_record_completeness(entry: Entry, r: Reporter, taxonomy: Taxonomy) -> 
         r.add("FMC108", ("revisions",), "no revision notes",
               "add {date, note} for the first version and every amendment")
     if isinstance(record, FailureMode):
-        _failure_mode(record, entry, r)
+        _failure_mode(record, entry, r, taxonomy)
     elif isinstance(record, Playbook):
         if not record.controls:
             r.add("FMC103", ("controls",), "no linked control",
@@ -81,8 +93,29 @@ def check_record_completeness(entry: Entry, r: Reporter, taxonomy: Taxonomy) -> 
                   "cite a paper or official documentation you have checked")
 
 
-def _failure_mode(record: FailureMode, entry: Entry, r: Reporter) -> None:
+class _Filtered(Reporter):
+    """A reporter that drops the completeness rules a catalog switched off."""
+
+    def __init__(self, doc: Document, out: list[Finding], enabled: frozenset[str]) -> None:
+        super().__init__(doc, out)
+        self.enabled = enabled
+
+    def add(self, code: str, loc: Loc, message: str, hint: str = "") -> None:
+        if code in self.enabled:
+            super().add(code, loc, message, hint)
+
+    def at_line(self, code: str, line: int, message: str, hint: str = "") -> None:
+        if code in self.enabled:
+            super().at_line(code, line, message, hint)
+
+
+def _failure_mode(record: FailureMode, entry: Entry, r: Reporter, taxonomy: Taxonomy) -> None:
     found = body.sections(entry.doc.body, entry.doc.body_line)
+
+    def titled(code: str) -> str:
+        """The catalog's heading of the section a rule reads (renamable in the taxonomy)."""
+        return taxonomy.section_title(FAILURE_MODE.name, SECTION_RULE_ANCHORS[code]).lower()
+
     if not record.detectors:
         r.add("FMC101", ("detectors",), "no detector",
               "add {signal, op, threshold, window, severity, action} so the mode is caught")
@@ -95,16 +128,16 @@ def _failure_mode(record: FailureMode, entry: Entry, r: Reporter) -> None:
     if not record.references:
         r.add("FMC105", ("references",), "no reference",
               "cite a paper or official documentation you have checked")
-    _section_rule(r, found, "reproduction", code="FMC104",
+    _section_rule(r, found, titled("FMC104"), code="FMC104",
                   passes=lambda text: body.count_numbered_steps(text) >= 2,
                   message="reproduction needs at least two numbered steps",
                   hint="write the steps as a numbered list someone can follow")
-    _section_rule(r, found, "checklist", code="FMC106",
+    _section_rule(r, found, titled("FMC106"), code="FMC106",
                   passes=lambda text: body.count_checkboxes(text) >= 1,
                   message="checklist has no '- [ ]' items",
                   hint="write the checks as '- [ ] …' items")
     if record.detectors:
-        _section_rule(r, found, "detection", code="FMC107",
+        _section_rule(r, found, titled("FMC107"), code="FMC107",
                       passes=lambda text: bool(_NUMBER_IN_TEXT.search(text)),
                       message="the detection section never mentions a threshold value",
                       hint="explain why each threshold is where it is")

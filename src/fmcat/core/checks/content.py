@@ -8,20 +8,23 @@ from markdown.extensions.toc import slugify as toc_slugify  # type: ignore[impor
 from fmcat.core import body
 from fmcat.core.catalog import Catalog, Entry
 from fmcat.core.checks.reporter import Reporter, unknown_id_hint
+from fmcat.core.taxonomy import Taxonomy
 from fmcat.core.urls import anchors
+from fmcat.core.vocabularies import SectionSpec
 
 
-def check_body(entry: Entry, r: Reporter, catalog: Catalog) -> None:
-    _check_sections(entry, r)
+def check_body(entry: Entry, r: Reporter, catalog: Catalog, taxonomy: Taxonomy) -> None:
+    sections = taxonomy.sections_of(entry.kind.name)
+    _check_sections(entry, r, sections)
     _check_links(entry, r, catalog)
-    _check_ids(entry, r)
+    _check_ids(entry, r, sections)
     doc = entry.doc
     for problem in body.unsafe_markup(doc.body, doc.body_line):
         code = "FMC051" if "URL" in problem.message or "link" in problem.message else "FMC050"
         r.at_line(code, problem.line, problem.message, problem.hint)
 
 
-def _check_sections(entry: Entry, r: Reporter) -> None:
+def _check_sections(entry: Entry, r: Reporter, sections: tuple[SectionSpec, ...]) -> None:
     doc = entry.doc
     found = body.sections(doc.body, doc.body_line)
     seen: set[str] = set()
@@ -33,9 +36,11 @@ def _check_sections(entry: Entry, r: Reporter) -> None:
             r.at_line("FMC043", heading.line, f"section '{heading.text}' appears twice",
                       "merge the two sections")
         seen.add(key)
-    for section in entry.kind.sections:
+    for section in sections:
         match = found.get(section.title.lower())
         if match is None:
+            if not section.required:
+                continue
             r.at_line("FMC040", doc.body_line,
                       f"required section '## {section.title}' is missing",
                       f"add a '## {section.title}' heading with its content")
@@ -60,7 +65,7 @@ def _check_links(entry: Entry, r: Reporter, catalog: Catalog) -> None:
                       unknown_id_hint(parsed[0], catalog, parsed[0][:2]))
 
 
-def _check_ids(entry: Entry, r: Reporter) -> None:
+def _check_ids(entry: Entry, r: Reporter, sections: tuple[SectionSpec, ...]) -> None:
     """Every element id of a record page is the build's, and appears once.
 
     Hand-written ids are refused outright (see `body.explicit_ids`). A
@@ -71,8 +76,9 @@ def _check_ids(entry: Entry, r: Reporter) -> None:
     doc = entry.doc
     for problem in body.explicit_ids(doc.body, doc.body_line):
         r.at_line("FMC044", problem.line, problem.message, problem.hint)
-    own = {section.title.lower() for section in entry.kind.sections}
-    reserved = set(anchors(entry.kind)) - {section.anchor for section in entry.kind.sections}
+    own = {section.title.lower() for section in sections}
+    section_anchors = [section.anchor for section in sections]
+    reserved = set(anchors(entry.kind, section_anchors)) - set(section_anchors)
     for heading in body.headings(doc.body, doc.body_line):
         if heading.level == 2 and heading.text.lower() in own:
             continue

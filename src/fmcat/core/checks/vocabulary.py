@@ -18,6 +18,8 @@ def check_record_vocabulary(record: Record, r: Reporter, taxonomy: Taxonomy) -> 
         _failure_mode(record, r, taxonomy)
         _tags(r, (), record.dimensions, taxonomy)
     elif isinstance(record, Playbook):
+        for index, kind in enumerate(record.kinds):
+            r.vocab(("kinds", index), kind, taxonomy.mitigation_kinds, "mitigation kind")
         _fact(r, "owner", record.owner, taxonomy.stewards, what="steward", taxonomy=taxonomy)
         if record.time_to_remediate == UNKNOWN and not taxonomy.allows_unknown(
                 "time_to_remediate"):
@@ -71,6 +73,9 @@ def _failure_mode(record: FailureMode, r: Reporter, taxonomy: Taxonomy) -> None:
         r.vocab(("detectors", index, "signal"), detector.signal, taxonomy.signals, "signal")
         r.vocab(("detectors", index, "severity"), detector.severity, taxonomy.severities,
                 "severity")
+    for index, mitigation in enumerate(record.mitigations):
+        r.vocab(("mitigations", index, "kind"), mitigation.kind, taxonomy.mitigation_kinds,
+                "mitigation kind")
 
 
 def check_incident_vocabulary(incident: Incident, r: Reporter, taxonomy: Taxonomy) -> None:

@@ -37,7 +37,7 @@ def record_markdown(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
             return None
         return body.relative_md_path(src_uri, target.kind.src_uri(target.id), anchor)
 
-    anchors = {s.title.lower(): s.anchor for s in entry.kind.sections}
+    anchors = {s.title.lower(): s.anchor for s in taxonomy.sections_of(entry.kind.name)}
     text = body.rewrite_for_site(entry.doc.body, anchors, resolve)
     inserts: dict[str, str] = {}
     # What on-call acts on opens its section, before the prose that explains it.

@@ -36,10 +36,11 @@ def detector_rows(record: FailureMode, taxonomy: Taxonomy) -> list[DetectorRow]:
     rows = []
     for detector in record.detectors:
         signal = taxonomy.signals.get(detector.signal)
-        unit = signal.unit if signal else ""
+        symbol = taxonomy.unit_symbol(signal.unit) if signal else ""
         value = f"{detector.threshold:g}"
-        # A share or a count reads without a unit; a duration or a divergence needs one.
-        suffix = f" {unit}" if unit in ("ms", "minutes", "hours", "nats", "bits") else ""
+        # A share or a count reads without a unit (its symbol is empty); a duration
+        # or a divergence needs one.
+        suffix = f" {symbol}" if symbol else ""
         window = duration_text(detector.window)
         word = AGGREGATIONS[signal.kind][1] if signal else ""
         rows.append(DetectorRow(
