@@ -72,7 +72,7 @@ def _write(root: Path, change: dict[str, object]) -> None:
     edit(FM1, f"{change['section']}\n", f"{change['section']}\n\n{change['snippet']}\n")
 
 
-@settings(max_examples=16, derandomize=True, deadline=None,
+@settings(max_examples=24, derandomize=True, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(catalogs)
 def test_a_catalog_that_validates_builds(change: dict[str, object]) -> None:
