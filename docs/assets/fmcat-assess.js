@@ -184,9 +184,11 @@
     return list;
   }
 
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
   function occurrenceText(m, rating) {
     var source = index.strings[M.o_source[m]];
-    var why = source === "observed" ? M.incidents[m] + " incidents, " + M.recurrences[m] + " recurrences"
+    var why = source === "observed" ? plural(M.incidents[m], "incident") + ", " + plural(M.recurrences[m], "recurrence")
       : source === "declared" ? "declared " + index.strings[M.frequency[m]] : "assumed";
     return "O" + rating.o + " (" + why + (rating.prevented ? ", prevention adopted" : "") + ")";
   }
@@ -208,7 +210,9 @@
       link(fm(id), id + " " + M.title[m]) + '<div class="fmcat-assess-links">' + link(fm(id, "detection"), "detection") +
       " · " + link(fm(id, "mitigation"), "mitigation") + " · " + link(fm(id, "checklist"), "checklist") + "</div></td>" +
       '<td><span class="fmcat-severity fmcat-severity--' + escape(severity) + '">S' + M.s[m] + " " + escape(severity) +
-      "</span></td><td>" + escape(occurrenceText(m, row.before)) + "</td><td>" + DETECTION[row.before.d] + "</td><td>" +
+      "</span></td><td>" + escape(occurrenceText(m, row.before)) +
+      (row.after && row.after.o !== row.before.o ? " → O" + row.after.o : "") + "</td><td>" + DETECTION[row.before.d] +
+      (row.after && row.after.d !== row.before.d ? " → " + DETECTION[row.after.d] : "") + '</td><td class="fmcat-assess-ap">' +
       '<span class="fmcat-ap fmcat-ap--' + PRIORITY[row.before.ap] + '">' + PRIORITY[row.before.ap] + "</span>";
     if (row.after) {
       html += ' → <span class="fmcat-ap fmcat-ap--' + PRIORITY[row.after.ap] + '">' + PRIORITY[row.after.ap] + "</span>";
