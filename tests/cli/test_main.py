@@ -10,7 +10,7 @@ import pytest
 from fmcat import __version__
 from fmcat.cli.main import build_parser, main
 
-COMMANDS = ["validate", "new", "review", "codeowners", "import", "export", "recommend",
+COMMANDS = ["validate", "init", "new", "review", "codeowners", "import", "export", "recommend",
             "assess", "drill", "link", "rules"]
 
 

@@ -57,11 +57,12 @@ def test_exported_shapes_require_every_field_and_source_shapes_only_what_has_no_
 
 @pytest.mark.parametrize("root", [FIXTURE, REPO], ids=["fixture", "repo"])
 def test_export_validates_against_the_exported_schemas(tmp_path: Path, root: Path) -> None:
-    write_api_stream(load_catalog(root), tmp_path, BASE)
+    catalog = load_catalog(root)
+    write_api_stream(catalog, tmp_path, BASE)
     files = read_tree(tmp_path)
     schemas = {name.removeprefix("api/schema/"): json.loads(text)
                for name, text in files.items() if name.startswith("api/schema/")}
-    assert schemas == json_schemas()
+    assert schemas == json_schemas(catalog.settings.name)
     for schema in schemas.values():
         jsonschema.Draft202012Validator.check_schema(schema)
     _validator(schemas["catalog.json"]).validate(json.loads(files["api/catalog.json"]))

@@ -19,6 +19,7 @@ from fmcat.cli import (
     drill,
     export,
     importing,
+    init,
     link,
     new,
     recommend,
@@ -27,13 +28,13 @@ from fmcat.cli import (
 )
 from fmcat.cli.common import Parser, run_command
 
-REGISTRARS = (validate.register, new.register, review.register, codeowners.register,
+REGISTRARS = (validate.register, init.register, new.register, review.register, codeowners.register,
               importing.register, export.register, recommend.register, assess.register,
               drill.register, link.register, validate.register_rules)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="fmcat", description="Failure Mode Catalog tools.")
+    parser = Parser(prog="fmcat", description="Tools for catalogs of failure modes.")
     parser.add_argument("--version", action="version", version=f"fmcat {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for register in REGISTRARS:

@@ -225,7 +225,7 @@ def write_api_stream(catalog: Catalog, site_dir: Path, base_url: str | None = No
             out.write("[]" if first else "\n  ]")
         out.write("\n}\n")
     written += 1
-    for name, schema in json_schemas().items():
+    for name, schema in json_schemas(catalog.settings.name).items():
         path = site_dir / API_DIR / "schema" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dumps(schema), encoding="utf-8")

@@ -1,6 +1,6 @@
 """The "Assess a project" page: a profile form, the worksheet the browser computes, the rules.
 
-The worksheet itself is computed in the browser (`docs/assets/fmcat-assess.js`)
+The worksheet itself is computed in the browser (`src/fmcat/site/theme/assets/fmcat-assess.js`)
 from `api/assess.json`, which the build writes from the same index the CLI
 assesses; this module only lays out the form and publishes the rating
 rules (scales and the whole Action Priority table, from

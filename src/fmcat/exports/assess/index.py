@@ -6,7 +6,7 @@ makes it from the repository (or from a published `catalog.json`, or reads
 the published index itself). Ratings that need the whole catalog (severity
 and occurrence levels, the incident evidence) are computed once here; what
 depends on the project (applicability, detection, prevention, the Action
-Priority) is computed by `worksheet` and by `docs/assets/fmcat-assess.js`
+Priority) is computed by `worksheet` and by `src/fmcat/site/theme/assets/fmcat-assess.js`
 from the same fields, with the table shipped in the index so that neither
 side carries a copy of it.
 

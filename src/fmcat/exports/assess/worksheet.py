@@ -4,7 +4,7 @@ How a failure mode applies to a project: for every dimension, the mode's
 values and the profile's must share one; an empty side (the entry is not
 specific to the dimension, or the profile does not say) matches anything,
 and an empty profile side is listed as an assumption. The same holds for
-stages when the profile gives them. `docs/assets/fmcat-assess.js` does
+stages when the profile gives them. `src/fmcat/site/theme/assets/fmcat-assess.js` does
 exactly this in the browser; a browser test compares both rankings.
 """
 
