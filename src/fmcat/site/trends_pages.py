@@ -214,8 +214,8 @@ def detection_gaps_section(report: MetricsReport, url: str) -> str:
     """
     found = report.detection_gaps
     head = ("\n## Failure modes no project can detect {#detection-gaps}\n\n"
-            "A project's assessment rates these detection *none* however much it "
-            "monitors: the catalog gives no detector on a signal with a metric. ")
+            "A failure mode without a detector on a signal with a metric is rated "
+            "detection *none* in every project's assessment, however much it monitors. ")
     if not found.gaps:
         return head + (f"Every one of the {found.considered} current failure modes has a "
                        "detector a project could wire.\n")
