@@ -121,3 +121,17 @@ def test_the_page_rerates_after_action_as_the_cli(browser: Any, site_url: str, t
     assert "after_" not in page.evaluate("location.search")
     assert not errors
     page.close()
+
+
+def test_the_first_rows_are_drawn_and_show_all_draws_the_rest(browser: Any,
+                                                              site_url: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{site_url}assess/?monitors=psi")  # no dimension picked: every mode applies
+    page.wait_for_selector("[data-fmcat-assess-row]")
+    applicable = int(page.inner_text("[data-fmcat-assess-status]").split(" of ", 1)[0])
+    assert applicable > 50
+    assert page.locator("[data-fmcat-assess-row]").count() == 50
+    page.click("[data-fmcat-assess-more]")
+    assert page.locator("[data-fmcat-assess-row]").count() == applicable
+    assert page.locator("[data-fmcat-assess-more]").count() == 0
+    page.close()
