@@ -17,6 +17,8 @@ import re
 import shutil
 from pathlib import Path
 
+from fmcat.core.taxonomy import load_taxonomy
+
 REPO = Path(__file__).resolve().parent.parent
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _ENTRY_ID = re.compile(r"\bFM-\d{4}\b")
@@ -46,8 +48,9 @@ def generate(dest: Path, n_entries: int, *, seed: int = 7) -> Path:
         shutil.copy(REPO / name, dest / name)
     for folder in ["docs", "hooks", "playbooks", "case-studies"]:
         shutil.copytree(REPO / folder, dest / folder)
-    taxonomy_text = (REPO / "taxonomy.yml").read_text(encoding="utf-8")
-    vocab = _vocabularies(taxonomy_text)
+    taxonomy, _ = load_taxonomy(REPO)
+    assert taxonomy is not None
+    dimensions = {key: list(d.values) for key, d in taxonomy.dimensions_of("failure-mode").items()}
     sources = sorted((REPO / "entries").glob("FM-*.md"))
     positions = {path.name[:7]: f"FM-{index % n_entries + 1:04d}"
                  for index, path in enumerate(sources)}
@@ -66,8 +69,8 @@ def generate(dest: Path, n_entries: int, *, seed: int = 7) -> Path:
         base = title.group(1).strip().strip('"')
         if number > len(sources):
             front = _set(front, "title", f'"{base} (variant {number})"')
-            for dimension in ["data_domain", "model_family", "environment", "customer_segment"]:
-                picks = sorted(rng.sample(vocab[dimension], k=rng.randint(1, 2)))
+            for dimension, values in dimensions.items():
+                picks = sorted(rng.sample(values, k=rng.randint(1, 2)))
                 front = _set(front, dimension, "[" + ", ".join(picks) + "]")
             related = sorted({f"FM-{rng.randint(1, n_entries):04d}" for _ in range(3)}
                              - {record_id})
@@ -88,21 +91,6 @@ def _drop_self(front: str, record_id: str) -> str:
         ids = [i.strip() for i in match.group(1).split(",") if i.strip() != record_id]
         return "related: [" + ", ".join(dict.fromkeys(ids)) + "]"
     return _RELATED.sub(keep_others, front, count=1)
-
-
-def _vocabularies(text: str) -> dict[str, list[str]]:
-    result: dict[str, list[str]] = {}
-    current = None
-    for line in text.split("\n"):
-        top = re.match(r"^([a-z_]+):\s*$", line)
-        if top:
-            current = top.group(1)
-            result[current] = []
-            continue
-        value = re.match(r"^  ([a-z0-9-]+):\s*$", line)
-        if current and value:
-            result[current].append(value.group(1))
-    return result
 
 
 def _incidents(dest: Path, n_entries: int, rng: random.Random) -> None:

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from fmcat.analysis.discovery import dimensions_of, values_of
 from fmcat.core.catalog import Catalog
 from fmcat.core.load import load_catalog
-from fmcat.core.model import INCIDENTS_FOLDER, KINDS
+from fmcat.core.model import INCIDENTS_FOLDER, KINDS, FailureMode
 from tests.conftest import REPO, RepoBuild, broken_links, read_page
 
 DATA_FILES = sorted(
@@ -71,9 +72,10 @@ def test_every_taxonomy_value_is_used(vocabulary: str) -> None:
     catalog = repo_catalog()
     assert catalog.taxonomy is not None
     used: set[str] = set()
+    by_vocabulary = {d.vocabulary: d for d in dimensions_of(catalog.taxonomy)}
     for entry in catalog.failure_modes:
-        value = getattr(entry.record, "category" if vocabulary == "categories" else vocabulary)
-        used.update([value] if isinstance(value, str) else value)
+        assert isinstance(entry.record, FailureMode)
+        used.update(values_of(entry.record, by_vocabulary[vocabulary]))
     assert set(catalog.taxonomy.vocabulary(vocabulary)) - used == set()
 
 

@@ -25,7 +25,7 @@ def _incident(number: int, *, modes: list[str], playbooks: list[str] = [],  # no
     return Incident.model_validate({
         "id": f"INC-2026-{number:04d}", "title": f"Incident {number}", "detected": detected,
         "failure_modes": modes, "playbooks_used": playbooks, "severity": "medium",
-        "team": "t", "project": "p", "model_family": "llm", "environment": "batch",
+        "team": "t", "project": "p", "dimensions": {"model_family": "llm", "environment": "batch"},
         "data_change": DataChange(preceded=False),
     })
 

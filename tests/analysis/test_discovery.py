@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from fmcat.analysis import discovery
-from fmcat.analysis.discovery import DIMENSIONS, observed_frequency, similar_entries, tag_index
+from fmcat.analysis.discovery import (
+    dimensions_of,
+    observed_frequency,
+    similar_entries,
+    tag_index,
+)
 from fmcat.core.catalog import Catalog, Entry
 from fmcat.core.load import load_catalog
 from fmcat.core.model import FailureMode
@@ -35,14 +40,15 @@ def test_observed_frequency_counts_incidents_per_failure_mode() -> None:
 
 def _all_pairs_similar(catalog: Catalog) -> dict[str, list[str]]:
     """The quadratic definition the inverted index must agree with."""
-    weights = discovery._FEATURE_WEIGHTS
+    dimensions = discovery.dimension_by_field(catalog.taxonomy)
+    weights = {field: d.weight for field, d in dimensions.items()}
     entries = discovery.listed(catalog)
 
     def features(entry: Entry) -> set[tuple[str, str]]:
         record = entry.record
         assert isinstance(record, FailureMode)
         return {(f, v) for f in weights
-                for v in discovery.values_of(record, discovery.DIMENSION_BY_FIELD[f])}
+                for v in discovery.values_of(record, dimensions[f])}
 
     result = {}
     for a in entries:
@@ -74,8 +80,8 @@ def test_a_posting_list_that_fits_the_window_is_scored_whole(
     half a window of entries, long before the window was full.
     """
     catalog = load_catalog(REPO)
-    longest = max(len(ids) for field in discovery._FEATURE_WEIGHTS
-                  for ids in tag_index(catalog)[field].values())
+    longest = max(len(ids) for values in tag_index(catalog).values()
+                  for ids in values.values())
     monkeypatch.setattr(discovery, "CANDIDATES_PER_FEATURE", longest)
     assert similar_entries(catalog) == _all_pairs_similar(catalog)
 
@@ -85,8 +91,8 @@ def test_similarity_scores_only_a_bounded_window(tmp_path: Path,
     catalog = load_catalog(generate(tmp_path / "synthetic", 300))
     window = 4
     max_features = max(
-        sum(len(discovery.values_of(e.record, discovery.DIMENSION_BY_FIELD[f]))
-            for f in discovery._FEATURE_WEIGHTS)
+        sum(len(discovery.values_of(e.record, d))
+            for d in discovery.dimensions_of(catalog.taxonomy))
         for e in discovery.listed(catalog) if isinstance(e.record, FailureMode))
     scored: list[int] = []
     real_sorted = sorted
@@ -108,7 +114,7 @@ def test_similarity_scores_only_a_bounded_window(tmp_path: Path,
 def test_every_taxonomy_value_has_a_page_and_chips_link_to_them(built_fixture: Path) -> None:
     catalog = load_catalog(FIXTURE)
     assert catalog.taxonomy is not None
-    for dimension in DIMENSIONS:
+    for dimension in dimensions_of(catalog.taxonomy):
         assert (built_fixture / dimension.url() / "index.html").is_file()
         for value in catalog.taxonomy.vocabulary(dimension.vocabulary):
             page = read_page(built_fixture, dimension.value_url(value))

@@ -136,7 +136,7 @@ def _incident(number: int, detected: datetime, *, team: str = "a-team",
     record = Incident.model_validate({
         "id": f"INC-{detected.year}-{number:04d}", "title": f"Incident {number}",
         "detected": detected, "failure_modes": list(modes), "severity": "medium",
-        "team": team, "project": "p", "model_family": "llm", "environment": "batch",
+        "team": team, "project": "p", "dimensions": {"model_family": "llm", "environment": "batch"},
         "data_change": DataChange(preceded=False), **fields,
     })
     return IncidentEntry(record, Document(path=f"incidents/{record.id}.yml"))

@@ -101,7 +101,8 @@ def test_detected_day_is_the_utc_day() -> None:
         "id": "INC-2025-0001", "title": "Late at night east of Greenwich",
         "detected": datetime.fromisoformat("2025-10-01T01:00:00+02:00"),
         "failure_modes": ["FM-0001"], "severity": "medium", "team": "t", "project": "p",
-        "model_family": "llm", "environment": "batch", "data_change": DataChange(preceded=False),
+        "dimensions": {"model_family": "llm", "environment": "batch"},
+        "data_change": DataChange(preceded=False),
     })
     assert detected_day(incident) == date(2025, 9, 30)
     assert quarter_of(incident.detected) == "2025Q3"

@@ -71,8 +71,8 @@ def _incident(**times: datetime | None) -> Incident:
     return Incident.model_validate({
         "id": "INC-2026-0001", "title": "An incident",
         "detected": datetime(2026, 1, 1, 12, tzinfo=UTC), "failure_modes": ["FM-0001"],
-        "severity": "medium", "team": "t", "project": "p", "model_family": "llm",
-        "environment": "batch", "data_change": DataChange(preceded=False), **times,
+        "severity": "medium", "team": "t", "project": "p", "dimensions": {"model_family": "llm",
+        "environment": "batch"}, "data_change": DataChange(preceded=False), **times,
     })
 
 

@@ -61,15 +61,16 @@ def test_json_is_ranked_described_by_its_schema_and_gates_on_high(
     catalog = load_catalog(REPO)
     for row in rows:
         record = catalog.entries[row["id"]].record
-        assert not record.data_domain or "tabular" in record.data_domain  # type: ignore[attr-defined]
-        assert not record.environment or "batch" in record.environment  # type: ignore[attr-defined]
+        tags = record.dimensions  # type: ignore[attr-defined]
+        assert not tags.get("data_domain") or "tabular" in tags["data_domain"]
+        assert not tags.get("environment") or "batch" in tags["environment"]
         monitored = {"psi", "null_rate"}
         signals = {d.signal for d in record.detectors}  # type: ignore[attr-defined]
         assert {d["signal"] for d in row["missing_detectors"]} == signals - monitored
         assert row["detection_url"] == f"failure-modes/{row['id']}/#detection"
     # Modes of another data domain only are left out.
     ids = {r["id"] for r in rows}
-    assert not any(set(e.record.data_domain) == {"text"}  # type: ignore[attr-defined]
+    assert not any(set(e.record.dimensions["data_domain"]) == {"text"}  # type: ignore[attr-defined]
                    for e in catalog.failure_modes if e.id in ids)
     assert any("customer_segment" in text for text in data["assumptions"])
 

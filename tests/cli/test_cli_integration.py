@@ -19,6 +19,7 @@ import yaml
 from fmcat.cli import recommend
 from fmcat.cli.main import main
 from fmcat.core.load import load_catalog
+from fmcat.core.taxonomy import load_taxonomy
 from fmcat.exports.documents import catalog_document, dumps, write_api_stream
 from fmcat.exports.schema import json_schemas
 from tests.conftest import FIXTURE
@@ -113,7 +114,9 @@ def test_export_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # a folder without fmcat.yml: the default name
     assert main(["export", "schema"]) == 0
-    assert json.loads(capsys.readouterr().out) == json_schemas()["catalog.json"]
+    # from a catalog folder, its dimensions are fields of the schemas
+    taxonomy = load_taxonomy(Path.cwd())[0] if Path("taxonomy.yml").is_file() else None
+    assert json.loads(capsys.readouterr().out) == json_schemas(taxonomy)["catalog.json"]
     folder = tmp_path / "schema"
     assert main(["export", "schema", "-o", str(folder)]) == 0
     written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.json"))
@@ -211,7 +214,7 @@ def test_recommend_usage_errors(root: Path, argv: list[str],
 @pytest.mark.parametrize(("content", "message"), [
     ("not json", "not JSON"),
     ('{"schema_version": "9.0"}', "schema_version '9.0' is not supported"),
-    ('{"schema_version": "1.0"}', "taxonomy: missing"),
+    ('{"schema_version": "2.0"}', "taxonomy: missing"),
 ])
 def test_recommend_rejects_unusable_catalog_files(
         tmp_path: Path, content: str, message: str,

@@ -138,7 +138,7 @@ def test_incident_times_are_in_order_and_past() -> None:
     incident = Incident.model_validate({
         "id": "INC-2026-0001", "title": "Outage", "started": stamp(10), "detected": stamp(9),
         "resolved": stamp(28), "failure_modes": ["FM-0001"], "severity": "high", "team": "a",
-        "project": "b", "model_family": "llm", "environment": "batch",
+        "project": "b", "dimensions": {"model_family": "llm", "environment": "batch"},
         "data_change": {"preceded": False}}, strict=False)
     r = Reporter(Document(path="incidents/INC-2026-0001.yml"))
     check_incident_times(incident, r, TODAY)
@@ -148,19 +148,25 @@ def test_incident_times_are_in_order_and_past() -> None:
 
 def test_completeness_is_asked_of_current_records_only(catalog: Catalog) -> None:
     bare = {"detectors": [], "mitigations": [], "artifacts": [], "references": [],
-            "revisions": [], "customer_segment": []}
-    assert _codes(_entry(catalog), check_record_completeness) == []
-    assert _codes(_entry(catalog, status="draft", **bare), check_record_completeness) == [
+            "revisions": [],
+            "dimensions": {**_entry(catalog).record.dimensions, "customer_segment": []}}
+    assert catalog.taxonomy is not None
+    assert _codes(_entry(catalog), check_record_completeness, catalog.taxonomy) == []
+    assert _codes(_entry(catalog, status="draft", **bare), check_record_completeness,
+                  catalog.taxonomy) == [
         "FMC101", "FMC102", "FMC103", "FMC105", "FMC108", "FMC109"]
     # Tags are asked of every failure mode, whatever its status.
-    assert _codes(_entry(catalog, status="withdrawn", **bare), check_record_completeness) == [
+    assert _codes(_entry(catalog, status="withdrawn", **bare), check_record_completeness,
+                  catalog.taxonomy) == [
         "FMC109"]
 
 
 def test_completeness_counts_the_kinds_rules_the_record_passes(catalog: Catalog) -> None:
-    entry = _entry(catalog, status="draft", detectors=[], customer_segment=[])
+    tags = {**_entry(catalog).record.dimensions, "customer_segment": []}
+    entry = _entry(catalog, status="draft", detectors=[], dimensions=tags)
     r = Reporter(entry.doc)
-    check_record_completeness(entry, r)
+    assert catalog.taxonomy is not None
+    check_record_completeness(entry, r, catalog.taxonomy)
     score, missing = completeness(entry, [*r.out, *r.out])  # a code counts once
     assert {f.code for f in missing} == {"FMC101", "FMC109"}
     assert score == pytest.approx(7 / 9)

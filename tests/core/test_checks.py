@@ -224,7 +224,9 @@ def _refuse_to_list(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
 
 
 def test_every_rule_has_a_case() -> None:
-    assert {case.code for case in CASES} == set(RULES)
+    # FMC110 needs the taxonomy and a record changed together:
+    # tests/core/test_dimensions.py::test_unknown_is_refused_unless_the_taxonomy_allows_it
+    assert {case.code for case in CASES} | {"FMC110"} == set(RULES)
 
 
 def test_duplicate_id_names_both_files(fresh_catalog: Path) -> None:

@@ -23,10 +23,8 @@ FM: dict[str, Any] = {
     "stages": ["serving"],
     "causes": ["missing-data"],
     "effects": ["Bad scores."],
-    "data_domain": ["tabular"],
-    "model_family": ["linear-models"],
-    "environment": ["batch"],
-    "customer_segment": ["internal"],
+    "dimensions": {"data_domain": ["tabular"], "model_family": ["linear-models"],
+                   "environment": ["batch"], "customer_segment": ["internal"]},
     "severity": "high",
     "frequency": "rare",
     "business_impact": {"description": "Money is lost."},
@@ -86,7 +84,8 @@ def test_incident_timestamps_need_a_time_zone() -> None:
         Incident.model_validate({
             "id": "INC-2026-0001", "title": "Outage", "detected": naive,
             "failure_modes": ["FM-0001"], "severity": "high", "team": "a", "project": "b",
-            "model_family": "llm", "environment": "batch", "data_change": {"preceded": False},
+            "dimensions": {"model_family": "llm", "environment": "batch"},
+            "data_change": {"preceded": False},
         })
 
 
@@ -114,7 +113,8 @@ ARABIC_INDIC = "FM-\u0660\u0660\u0661\u0663"  # FM-٠٠١٣
 INCIDENT: dict[str, Any] = {
     "id": "INC-2026-0001", "title": "Outage", "detected": "2026-01-01T10:00:00Z",
     "failure_modes": ["FM-0001"], "severity": "high", "team": "a", "project": "b",
-    "model_family": "llm", "environment": "batch", "data_change": {"preceded": False},
+    "dimensions": {"model_family": "llm", "environment": "batch"},
+    "data_change": {"preceded": False},
 }
 
 

@@ -15,8 +15,8 @@ from fmcat.exports.documents import catalog_document, dumps, write_api_stream
 from fmcat.exports.schema import (
     JSON_SCHEMA_DIALECT,
     SCHEMA_VERSION,
-    ExportedCatalog,
     json_schemas,
+    read_catalog_document,
 )
 from tests.conftest import FIXTURE, REPO
 from tests.exports.expected import read_tree
@@ -62,7 +62,7 @@ def test_export_validates_against_the_exported_schemas(tmp_path: Path, root: Pat
     files = read_tree(tmp_path)
     schemas = {name.removeprefix("api/schema/"): json.loads(text)
                for name, text in files.items() if name.startswith("api/schema/")}
-    assert schemas == json_schemas(catalog.settings.name)
+    assert schemas == json_schemas(catalog.taxonomy, catalog.settings.name)
     for schema in schemas.values():
         jsonschema.Draft202012Validator.check_schema(schema)
     _validator(schemas["catalog.json"]).validate(json.loads(files["api/catalog.json"]))
@@ -96,6 +96,6 @@ def test_schemas_use_only_portable_regular_expressions() -> None:
 
 def test_the_pydantic_models_read_the_export_back() -> None:
     text = dumps(catalog_document(load_catalog(FIXTURE), BASE))
-    parsed = ExportedCatalog.model_validate_json(text)
+    parsed = read_catalog_document(text)
     assert parsed.schema_version == SCHEMA_VERSION
     assert [m.id for m in parsed.failure_modes] == ["FM-0001", "FM-0002", "FM-0003"]

@@ -118,7 +118,7 @@ def test_catalog_filters_by_two_facets_and_the_url_reproduces_it(page: object,
     expected = sorted(
         e.id for e in catalog.failure_modes
         if isinstance(e.record, FailureMode) and e.record.severity == "high"
-        and "tabular" in e.record.data_domain and e.record.status != "withdrawn")
+        and "tabular" in e.record.dimensions["data_domain"] and e.record.status != "withdrawn")
     assert 0 < len(expected) < len(catalog.failure_modes)
     page.goto(site_url + "failure-modes/")  # type: ignore[attr-defined]
     page.select_option("select[name=severity]", "high")  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ import pytest
 
 from fmcat.core.load import load_catalog
 from fmcat.core.urls import Link, reserved_by
-from fmcat.exports.schema import json_schemas
+from fmcat.exports.schema import SCHEMA_VERSION, json_schemas
 from fmcat.site import records
 from fmcat.site.external_pages import ExternalGroup, external_pages, scheme_views
 from tests.conftest import FIXTURE, REPO, read_page
@@ -123,7 +123,7 @@ def test_each_scheme_has_a_page_listing_its_ids_and_records(built_fixture: Path)
 
 def test_the_api_carries_external_ids_and_schemes(built_fixture: Path) -> None:
     catalog = json.loads((built_fixture / "api" / "catalog.json").read_text(encoding="utf-8"))
-    assert catalog["schema_version"] == "1.2"
+    assert catalog["schema_version"] == SCHEMA_VERSION
     assert catalog["taxonomy"]["external_schemes"]["atlas"]["url"] == \
         "https://atlas.mitre.org/techniques/{id}"
     fm1 = next(r for r in catalog["failure_modes"] if r["id"] == "FM-0001")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fmcat.analysis.discovery import DIMENSIONS, listed, reach_index
+from fmcat.analysis.discovery import dimensions_of, listed, reach_index
 from fmcat.core.model import CASE_STUDY, PLAYBOOK, FailureMode
-from fmcat.site import listings
+from fmcat.site import listings, views
 from tests.conftest import read_page
 from tests.site.catalogs import fixture_catalog, fixture_derived, fixture_taxonomy
 
@@ -42,10 +42,10 @@ def test_matrix_places_each_mode_once_per_stage_and_marks_empty_cells() -> None:
 def test_facets_take_vocabularies_from_the_dimensions() -> None:
     record = fixture_catalog().entries["FM-0001"].record
     assert isinstance(record, FailureMode)
-    assert listings.facet_values(record, "stages") == ["serving", "monitoring"]
-    assert listings.facet_values(record, "severity") == ["high"]
     taxonomy = fixture_taxonomy()
-    for dimension in DIMENSIONS:
+    assert listings.facet_values(record, "stages", taxonomy) == ["serving", "monitoring"]
+    assert listings.facet_values(record, "severity", taxonomy) == ["high"]
+    for dimension in dimensions_of(taxonomy):
         values = [v for v, _ in listings.facet_options(dimension.field, taxonomy)]
         assert values == list(taxonomy.vocabulary(dimension.vocabulary))
     assert [v for v, _ in listings.facet_options("status", taxonomy)][:3] == [
@@ -151,8 +151,8 @@ def test_built_browse_pages_link_playbooks_and_case_studies(built_fixture: Path)
     ("Supercalifragilisticexpialidociousnessesses", "Supercalifragilisticexpialidociousn…"),
 ])
 def test_short_title_cuts_at_a_word_and_never_on_a_little_word(title: str, short: str) -> None:
-    assert listings.short_title(title) == short
-    assert len(listings.short_title(title)) <= listings.SHORT_TITLE
+    assert views.short_title(title) == short
+    assert len(views.short_title(title)) <= views.SHORT_TITLE
 
 
 def test_matrix_cells_carry_their_stage_and_marks_and_the_stages_their_totals() -> None:

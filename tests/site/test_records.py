@@ -81,7 +81,9 @@ def test_observed_and_usage_text() -> None:
 def test_search_keys_start_with_the_id_and_terms_hold_the_tags() -> None:
     record = fixture_catalog().entries["FM-0001"].record
     assert records.search_keys(record)[0] == "FM-0001"
-    terms = records.search_terms(record)
+    taxonomy = fixture_catalog().taxonomy
+    assert taxonomy is not None
+    terms = records.search_terms(record, taxonomy)
     assert len(terms) == len(set(terms))
     assert {"distribution-shift", "serving"} <= set(terms)
     assert "psi" in view("FM-0001").search_signals.split()
@@ -189,12 +191,15 @@ def test_evidence_links_out_only_to_web_urls_and_the_card_counts_it() -> None:
 
 def test_case_study_view_lists_origin_first_and_prints_numbers_as_g() -> None:
     record = fixture_catalog().entries["CS-0001"].record
-    assert isinstance(record, CaseStudy)
-    case = records.case_study_view(record)
+    taxonomy = fixture_catalog().taxonomy
+    assert isinstance(record, CaseStudy) and taxonomy is not None
+    case = records.case_study_view(record, taxonomy)
     assert [c.label for c in case.contexts] == ["Origin", "Reused in"]
+    # one column per dimension the taxonomy applies to case studies
+    assert case.context_titles == ("Data domain", "Model family")
     assert case.metrics[0].before == "21"
     case = records.case_study_view(record.model_copy(update={"metrics": [
-        record.metrics[0].model_copy(update={"before": 0.25, "after": 1e-7})]}))
+        record.metrics[0].model_copy(update={"before": 0.25, "after": 1e-7})]}), taxonomy)
     assert (case.metrics[0].before, case.metrics[0].after) == ("0.25", "1e-07")
 
 

@@ -16,6 +16,7 @@ from mkdocs.exceptions import Abort
 
 from fmcat.core.load import load_catalog, load_checked
 from fmcat.core.urls import alias_key, reserved_by
+from fmcat.exports.schema import SCHEMA_VERSION
 from tests.conftest import FIXTURE, broken_links, build_site, read_page
 
 FIXED_ANCHORS = ["summary", "symptoms", "latent-conditions", "reproduction", "detection",
@@ -247,7 +248,7 @@ def test_trends_and_metrics_pages_have_charts_with_their_numbers(built_fixture: 
 
 def test_the_site_publishes_the_api_and_drills(built_fixture: Path) -> None:
     document = json.loads((built_fixture / "api" / "catalog.json").read_text())
-    assert document["schema_version"] == "1.2"
+    assert document["schema_version"] == SCHEMA_VERSION
     assert {s["kind"] for s in document["taxonomy"]["signals"].values()} <= {"gauge", "counter"}
     ids = {r["id"] for r in document["failure_modes"]}
     assert ids == {"FM-0001", "FM-0002", "FM-0003"}  # withdrawn FM-0003 too, by status

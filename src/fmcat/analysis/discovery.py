@@ -13,17 +13,23 @@ from dataclasses import dataclass
 from datetime import date
 
 from fmcat.core.catalog import Catalog, Entry
+from fmcat.core.dimensions import tags_of
 from fmcat.core.model import CaseStudy, FailureMode
+from fmcat.core.taxonomy import Axes, Taxonomy
 
 
 @dataclass(frozen=True)
 class Dimension:
-    """A way to classify failure modes, with its own index pages."""
+    """A way to classify failure modes, with its own index pages: one of the
+    three axes, or a tag dimension the taxonomy declares (`tag`)."""
 
     field: str
     slug: str
     title: str
     vocabulary: str
+    label: str
+    tag: bool = False
+    weight: float = 1.0
 
     def url(self) -> str:
         return f"browse/{self.slug}/"
@@ -32,19 +38,27 @@ class Dimension:
         return f"browse/{self.slug}/{value}/"
 
 
-DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension("category", "category", "Cause category", "categories"),
-    Dimension("causes", "cause", "Latent condition", "causes"),
-    Dimension("stages", "stage", "Lifecycle stage", "stages"),
-    Dimension("data_domain", "data-domain", "Data domain", "data_domain"),
-    Dimension("model_family", "model-family", "Model family", "model_family"),
-    Dimension("environment", "environment", "Deployment environment", "environment"),
-    Dimension("customer_segment", "customer-segment", "Customer segment", "customer_segment"),
-)
-DIMENSION_BY_FIELD = {d.field: d for d in DIMENSIONS}
+def dimensions_of(taxonomy: Taxonomy | None) -> tuple[Dimension, ...]:
+    """The axes, then the taxonomy's failure-mode dimensions, in taxonomy order."""
+    axes = taxonomy.axes if taxonomy is not None else Axes()
+    tags = taxonomy.dimensions_of("failure-mode") if taxonomy is not None else {}
+    return (
+        Dimension("category", "category", axes.category.title, "categories",
+                  axes.category.label, weight=2.0),
+        Dimension("causes", "cause", axes.cause.title, "causes", axes.cause.label, weight=3.0),
+        Dimension("stages", "stage", axes.stage.title, "stages", axes.stage.label),
+        *(Dimension(key, key.replace("_", "-"), d.title, key, d.label, tag=True,
+                    weight=d.weight) for key, d in tags.items()),
+    )
+
+
+def dimension_by_field(taxonomy: Taxonomy | None) -> dict[str, Dimension]:
+    return {d.field: d for d in dimensions_of(taxonomy)}
 
 
 def values_of(record: FailureMode, dimension: Dimension) -> list[str]:
+    if dimension.tag:
+        return tags_of(record, dimension.field)
     value = getattr(record, dimension.field)
     return [value] if isinstance(value, str) else list(value)
 
@@ -56,19 +70,21 @@ def listed(catalog: Catalog) -> list[Entry]:
 
 def tag_index(catalog: Catalog) -> dict[str, dict[str, list[str]]]:
     """dimension field → value → IDs of listed failure modes with that value."""
-    index: dict[str, dict[str, list[str]]] = {d.field: defaultdict(list) for d in DIMENSIONS}
+    dimensions = dimensions_of(catalog.taxonomy)
+    index: dict[str, dict[str, list[str]]] = {d.field: defaultdict(list) for d in dimensions}
     for entry in listed(catalog):
         record = entry.record
         assert isinstance(record, FailureMode)
-        for dimension in DIMENSIONS:
+        for dimension in dimensions:
             for value in values_of(record, dimension):
                 index[dimension.field][value].append(entry.id)
     return {field: dict(values) for field, values in index.items()}
 
 
-CONTEXT_FIELDS = ("data_domain", "model_family")
-"""The dimensions a case study carries itself, in its origin and reuse contexts.
-Playbooks carry none: they are reached through the failure modes they mitigate."""
+def context_fields(taxonomy: Taxonomy | None) -> tuple[str, ...]:
+    """The dimensions a case study carries itself, in its origin and reuse contexts.
+    Playbooks are reached through the failure modes they mitigate."""
+    return tuple(taxonomy.dimensions_of("case-study")) if taxonomy is not None else ()
 
 
 @dataclass(frozen=True)
@@ -93,7 +109,8 @@ def reach_index(catalog: Catalog,
                 tags: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, Reach]]:
     """dimension field → value → Reach, for every value that has failure modes or
     a case study of its own. Withdrawn records are left out, as in `tag_index`."""
-    contexts: dict[str, dict[str, dict[str, list[str]]]] = {f: {} for f in CONTEXT_FIELDS}
+    fields = context_fields(catalog.taxonomy)
+    contexts: dict[str, dict[str, dict[str, list[str]]]] = {f: {} for f in fields}
     for entry in catalog.case_studies:
         record = entry.record
         assert isinstance(record, CaseStudy)
@@ -101,11 +118,11 @@ def reach_index(catalog: Catalog,
             continue
         for label, context in [("origin", record.origin),
                                *(("reused in", c) for c in record.reused_in)]:
-            for field in CONTEXT_FIELDS:
-                why = contexts[field].setdefault(getattr(context, field), {}) \
-                    .setdefault(entry.id, [])
-                if label not in why:
-                    why.append(label)
+            for field in fields:
+                for value in tags_of(context, field):
+                    why = contexts[field].setdefault(value, {}).setdefault(entry.id, [])
+                    if label not in why:
+                        why.append(label)
     result: dict[str, dict[str, Reach]] = {}
     for field, values in tags.items():
         result[field] = {}
@@ -158,8 +175,6 @@ def observed_frequency(catalog: Catalog) -> dict[str, Observed]:
             for key in counts}
 
 
-_FEATURE_WEIGHTS = {"causes": 3.0, "category": 2.0, "stages": 1.0, "data_domain": 1.0,
-                    "model_family": 1.0, "environment": 0.5, "customer_segment": 0.5}
 CANDIDATES_PER_FEATURE = 64
 """How many neighbours in each posting list are considered: the bound that
 keeps similarity linear in the catalog size however common a tag is."""
@@ -174,13 +189,14 @@ def similar_entries(catalog: Catalog, limit: int = 5) -> dict[str, list[str]]:
     entries × entries. Related entries are left out: they are listed already.
     """
     entries = listed(catalog)
+    dimensions = dimensions_of(catalog.taxonomy)
+    weights = {d.field: d.weight for d in dimensions}
     postings: dict[tuple[str, str], list[str]] = defaultdict(list)
     features: dict[str, list[tuple[str, str]]] = {}
     for entry in entries:
         record = entry.record
         assert isinstance(record, FailureMode)
-        own = [(field, value) for field in _FEATURE_WEIGHTS
-               for value in values_of(record, DIMENSION_BY_FIELD[field])]
+        own = [(d.field, value) for d in dimensions for value in values_of(record, d)]
         features[entry.id] = own
         for feature in own:
             postings[feature].append(entry.id)
@@ -198,7 +214,7 @@ def similar_entries(catalog: Catalog, limit: int = 5) -> dict[str, list[str]]:
             start = max(0, min(at - half, len(ids) - span))
             for other in ids[start: start + span]:
                 if other not in exclude:
-                    scores[other] += _FEATURE_WEIGHTS[feature[0]]
+                    scores[other] += weights[feature[0]]
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         result[entry.id] = [other for other, score in ranked[:limit] if score >= 3.0]
     return result

@@ -24,6 +24,7 @@ from fmcat.analysis.codeowners import (
 from fmcat.core.catalog import Catalog, Entry
 from fmcat.core.checks import completeness
 from fmcat.core.model import FailureMode, Playbook, parse_duration
+from fmcat.core.text import UNKNOWN
 
 __all__ = [
     "CODEOWNERS_FILE",
@@ -83,7 +84,8 @@ def revisit_reasons(entry: Entry, catalog: Catalog) -> list[str]:
         targets = []
         for playbook_id in incident.playbooks_used:
             playbook = catalog.resolve(playbook_id)
-            if playbook is not None and isinstance(playbook.record, Playbook):
+            if playbook is not None and isinstance(playbook.record, Playbook) \
+                    and playbook.record.time_to_remediate != UNKNOWN:
                 targets.append(parse_duration(playbook.record.time_to_remediate))
         if took is not None and targets and took > max(targets):
             reasons.append(f"{incident.id} took {_hours(took)} to mitigate, more than the "
@@ -167,7 +169,7 @@ def sample_for_review(catalog: Catalog, n: int, *, seed: int, today: date) -> li
     for entry in catalog.entries.values():
         if not entry.record.is_current:
             continue
-        score, _ = completeness(entry, catalog.findings_for(entry.path))
+        score, _ = completeness(entry, catalog.findings_for(entry.path), catalog.taxonomy)
         days = max((today - entry.record.last_reviewed).days, 0)
         weight = review_weight(days, score)
         key = math.log(rng.random() or 1e-300) / weight

@@ -27,6 +27,7 @@ from fmcat.core.model import (
     Kind,
     Title,
 )
+from fmcat.core.taxonomy import Taxonomy
 
 NEW_KINDS = {FAILURE_MODE.name: FAILURE_MODE, PLAYBOOK.name: PLAYBOOK,
              CASE_STUDY.name: CASE_STUDY}
@@ -166,6 +167,20 @@ def _printable_in_yaml(code: int) -> bool:
             or 0x10000 <= code <= 0x10FFFF)
 
 
+def tag_lines(taxonomy: Taxonomy, kind: str) -> list[str]:
+    """One `key: []  # values` line per dimension the taxonomy declares for the kind,
+    comments aligned as in the rest of the template."""
+    return [f"{f'{key}: []':<21} # {', '.join(sorted(d.values))}"
+            + ("" if d.required else " (optional)")
+            for key, d in taxonomy.dimensions_of(kind).items()]
+
+
+def context_line(taxonomy: Taxonomy) -> str:
+    """A case study's context as a flow mapping: the team and each case-study dimension."""
+    keys = ["team", *taxonomy.dimensions_of("case-study")]
+    return "{" + ", ".join(f'{key}: ""' for key in keys) + "}"
+
+
 def create_record(root: Path, kind_name: str, title: str, *, steward: str = "",
                   today: date | None = None) -> Path:
     """Write a template for a new record and return its path.
@@ -186,16 +201,17 @@ def create_record(root: Path, kind_name: str, title: str, *, steward: str = "",
                             + ", ".join(sorted(taxonomy.stewards)))
     path = root / kind.folder / f"{record_id}-{slugify(title)}.md"
     vocab = {name: ", ".join(sorted(taxonomy.vocabulary(name)))
-             for name in ("stewards", "categories", "stages", "causes", "data_domain",
-                          "model_family", "environment", "customer_segment", "severities",
+             for name in ("stewards", "categories", "stages", "causes", "severities",
                           "frequencies", "signals")}
     env = jinja2.Environment(loader=jinja2.PackageLoader("fmcat.authoring", "templates"),
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True,
                              autoescape=False)  # noqa: S701 - YAML/Markdown, values via yaml_string
     env.filters["yaml_string"] = yaml_string
     text = env.get_template(f"new/{kind.name}.md").render(
         id=record_id, title=title, steward=steward or sorted(taxonomy.stewards)[0],
-        today=(today or build_date()).isoformat(), vocab=vocab)
+        today=(today or build_date()).isoformat(), vocab=vocab,
+        tag_lines=tag_lines(taxonomy, kind.name), context=context_line(taxonomy))
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8", newline="\n") as handle:

@@ -28,6 +28,7 @@ from fmcat.cli.common import (
 from fmcat.core.findings import format_text, has_errors
 from fmcat.core.inert import escape_json
 from fmcat.core.settings import load_settings
+from fmcat.core.taxonomy import TAXONOMY_FILE, load_taxonomy
 from fmcat.exports import alerts
 from fmcat.exports import documents as export
 from fmcat.exports.schema import json_schemas
@@ -48,8 +49,9 @@ def cmd_export_catalog(args: argparse.Namespace) -> int:
 
 
 def cmd_export_schema(args: argparse.Namespace) -> int:
-    """The schemas need no records, only the catalog's name from its `fmcat.yml`
-    (the defaults where there is none, so this runs in any folder)."""
+    """The schemas need no records: the catalog's name from its `fmcat.yml` and
+    its tag dimensions from its taxonomy (the defaults and open dimensions where
+    there are none, so this runs in any folder)."""
     root = Path(args.root) if args.root else Path.cwd()
     if not root.is_dir():
         raise UsageError(f"--root {root}: not a directory")
@@ -57,7 +59,14 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
     if has_errors(problems):
         print(format_text(problems), file=sys.stderr)
         return EXIT_FINDINGS
-    schemas = json_schemas(settings.name)
+    # A broken taxonomy is refused like any invalid catalog.
+    taxonomy = None
+    if (root / TAXONOMY_FILE).is_file():
+        taxonomy, problems = load_taxonomy(root)
+        if taxonomy is None:
+            print(format_text(problems), file=sys.stderr)
+            return EXIT_FINDINGS
+    schemas = json_schemas(taxonomy, settings.name)
     if not args.output:
         sys.stdout.write(escape_json(export.dumps(schemas["catalog.json"])))
         return EXIT_OK
@@ -100,8 +109,8 @@ def register(subparsers: Subparsers[Any]) -> None:
 
     schema = export_sub.add_parser(
         "schema", help="JSON Schemas of the exported records and of the source files")
-    schema.add_argument("--root", help="catalog folder whose fmcat.yml names the catalog "
-                        "(default: the current folder)")
+    schema.add_argument("--root", help="catalog folder whose fmcat.yml names the catalog and "
+                        "whose taxonomy gives the dimensions (default: the current folder)")
     schema.add_argument("-o", "--output", metavar="DIR",
                         help="write every schema here (default: print the catalog schema)")
     schema.set_defaults(func=cmd_export_schema)

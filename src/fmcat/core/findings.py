@@ -103,6 +103,7 @@ _RULES = [
     Rule("FMC107", Severity.WARNING, "detection section does not explain its thresholds"),
     Rule("FMC108", Severity.WARNING, "no revision notes"),
     Rule("FMC109", Severity.WARNING, "tag dimension left empty"),
+    Rule("FMC110", Severity.WARNING, "required fact given as unknown"),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -18,6 +18,7 @@ from pathlib import Path
 from fmcat.core import checks
 from fmcat.core.catalog import Catalog, Entry, IncidentEntry
 from fmcat.core.clock import build_date
+from fmcat.core.dimensions import lift_dimensions
 from fmcat.core.findings import Finding, Severity, finding, format_text, summarize
 from fmcat.core.folders import RECORD_FOLDERS, RecordFolder, walk_record_folder
 from fmcat.core.frontmatter import Document, parse_markdown, parse_yaml, read_file
@@ -77,6 +78,7 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
     for kind in KINDS:
         for rel, path in _record_files(real_root, RECORD_FOLDERS[kind.folder], catalog):
             doc = _read(rel, path, parse_markdown, catalog)
+            lift_dimensions(doc, kind.name, kind.model, taxonomy)
             record = validate_document(doc, kind.model)
             doc.data = None  # now in the record; only the line map may still be needed
             catalog.findings.extend(doc.findings)
@@ -88,6 +90,7 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
             catalog.entries[record.id] = Entry(kind, record, doc)
     for rel, path in _record_files(real_root, RECORD_FOLDERS[INCIDENTS_FOLDER], catalog):
         doc = _read(rel, path, parse_yaml, catalog)
+        lift_dimensions(doc, "incident", Incident, taxonomy)
         incident = validate_document(doc, Incident)
         doc.data = None
         catalog.findings.extend(doc.findings)

@@ -107,6 +107,15 @@ ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=
 ExternalIds = dict[str, list[ExternalId]]
 """`{scheme: [ID, …]}`: IDs of the record in other taxonomies (ATLAS, OWASP, CWE)."""
 
+Unknown = Literal["unknown"]
+"""A required fact nobody knows yet; allowed only where `taxonomy.yml`'s
+`unknown_allowed` lists the field (the check engine refuses it elsewhere)."""
+
+Tags = dict[str, list[str]]
+"""Tag dimension key → values. The loader moves the front-matter fields the
+taxonomy declares as dimensions here, so the model stays the same whatever
+dimensions a catalog declares, and any other unknown key is still an error."""
+
 Status = Literal["draft", "active", "deprecated", "withdrawn"]
 MitigationKind = Literal["prevent", "detect", "respond", "recover"]
 Action = Literal["log", "alert", "page", "auto-rollback"]
@@ -211,10 +220,7 @@ class FailureMode(Record):
     stages: list[str] = Field(min_length=1)
     causes: list[str] = Field(min_length=1)
     effects: list[Text] = Field(min_length=1)
-    data_domain: list[str]
-    model_family: list[str]
-    environment: list[str]
-    customer_segment: list[str]
+    dimensions: Tags = {}
     severity: str
     frequency: str
     business_impact: BusinessImpact
@@ -239,8 +245,9 @@ class Control(StrictModel):
 class Playbook(Record):
     id: PlaybookId
     kinds: list[MitigationKind] = Field(min_length=1)
+    dimensions: Tags = {}
     owner: str
-    time_to_remediate: Duration
+    time_to_remediate: Duration | Unknown
     steps: list[Text] = Field(min_length=1)
     fallback: Text
     rollback: Text
@@ -250,9 +257,11 @@ class Playbook(Record):
 
 
 class Context(StrictModel):
+    """Where a case study's failure mode was met or reused: a team and one value
+    of each dimension the taxonomy applies to case studies."""
+
     team: Slug
-    data_domain: str
-    model_family: str
+    dimensions: dict[str, str] = {}
 
 
 class TimelineEvent(StrictModel):
@@ -315,8 +324,7 @@ class Incident(StrictModel):
     severity: str
     team: Slug
     project: Slug
-    model_family: str
-    environment: str
+    dimensions: dict[str, str] = {}
     release: str = ""
     data_change: DataChange
     postmortem: Url | None = None

@@ -8,9 +8,9 @@ follows without a release of this package.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, StringConstraints, ValidationError
 
 from fmcat.core.external import ExternalScheme, SchemeKey, scheme_hint
 from fmcat.core.findings import Finding, finding
@@ -18,10 +18,6 @@ from fmcat.core.frontmatter import parse_yaml, read_file
 from fmcat.core.model import StrictModel
 
 TAXONOMY_FILE = "taxonomy.yml"
-
-TAG_DIMENSIONS: tuple[str, ...] = ("data_domain", "model_family", "environment", "customer_segment")
-"""The four tag dimensions every failure mode is classified by."""
-
 
 class Term(StrictModel):
     title: str
@@ -56,6 +52,84 @@ class Signal(StrictModel):
     kind: SignalKind
 
 
+# --- s-dims: tag dimensions, axis titles, "unknown" ---------------------------
+
+RecordKindName = Literal["failure-mode", "playbook", "case-study", "incident"]
+ValueSlug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+DimensionKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
+
+class TagDimension(StrictModel):
+    """A way records are tagged, declared by the catalog rather than the engine.
+
+    `applies_to` says which kinds carry it: failure modes and playbooks as a
+    list field of their own front matter, incidents as one value (an incident
+    happens in one place), case studies as one value in `origin` and in each
+    `reused_in` context (a case study is about moving between contexts, so a
+    single tag list would lose which side had which value).
+    """
+
+    title: str = Field(min_length=1)
+    short: str = ""
+    description: str = ""
+    required: bool = False
+    applies_to: list[RecordKindName] = Field(default=["failure-mode"], min_length=1)
+    weight: float = Field(default=1.0, ge=0, le=10, allow_inf_nan=False)
+    """How much a shared value makes two failure modes similar (a shared cause
+    counts 3, a category 2, a stage 1)."""
+    values: dict[ValueSlug, Term] = Field(min_length=1)
+
+    @property
+    def label(self) -> str:
+        """The short title of table columns and filter menus."""
+        return self.short or self.title
+
+
+class Axis(StrictModel):
+    """The names of a classification axis: a security catalog calls categories tactics."""
+
+    title: str = Field(min_length=1)
+    short: str = ""
+    plural: str = ""
+
+    @property
+    def label(self) -> str:
+        """The short title of table columns and filter menus."""
+        return self.short or self.title
+
+    @property
+    def labels(self) -> str:
+        """The short title of a column listing several values."""
+        return self.plural or f"{self.label}s"
+
+
+class Axes(StrictModel):
+    """Titles of the three classification axes; the defaults are this catalog's."""
+
+    category: Axis = Axis(title="Cause category", short="Category", plural="Categories")
+    stage: Axis = Axis(title="Lifecycle stage", short="Stage", plural="Stages")
+    cause: Axis = Axis(title="Latent condition", short="Cause", plural="Causes")
+
+
+UnknownField = Literal["severity", "frequency", "owner", "time_to_remediate"]
+
+RESERVED_DIMENSION_KEYS = frozenset({
+    # fields of the records and vocabularies of the taxonomy: a dimension
+    # with one of these names could not be told apart from them
+    "id", "title", "summary", "status", "status_reason", "superseded_by", "stewards",
+    "created", "last_reviewed", "review_every", "revisions", "references", "aliases",
+    "category", "categories", "stages", "stage", "causes", "cause", "effects", "severity",
+    "severities", "frequency", "frequencies", "business_impact", "detectors", "mitigations",
+    "related", "artifacts", "kinds", "owner", "time_to_remediate", "steps", "fallback",
+    "rollback", "escalation", "tradeoffs", "controls", "illustrative", "failure_modes",
+    "playbooks", "origin", "reused_in", "timeline", "metrics", "responsibilities",
+    "started", "detected", "mitigated", "resolved", "playbooks_used", "team", "project",
+    "release", "data_change", "postmortem", "source", "signals", "dimensions", "axes",
+    "unknown_allowed", "review_every_days", "external_ids", "kind", "url", "permalink",
+    "api_url", "source_path", "backlinks",
+})
+
+
 class Steward(StrictModel):
     title: str
     domain: str = ""
@@ -68,19 +142,29 @@ class Taxonomy(StrictModel):
     categories: dict[str, Term]
     stages: dict[str, Term]
     causes: dict[str, Term]
-    data_domain: dict[str, Term]
-    model_family: dict[str, Term]
-    environment: dict[str, Term]
-    customer_segment: dict[str, Term]
     signals: dict[str, Signal]
     stewards: dict[str, Steward]
     # Other taxonomies records cite by ID (fmcat.core.external).
     external_schemes: dict[SchemeKey, ExternalScheme] = Field(
         default_factory=dict, json_schema_extra={"additionalProperties": False})
 
+    # s-dims: tag dimensions, axis titles, which required facts may be "unknown"
+    dimensions: dict[DimensionKey, TagDimension] = Field(default_factory=dict)
+    axes: Axes = Axes()
+    unknown_allowed: list[UnknownField] = Field(default_factory=list)
+
+    def dimensions_of(self, kind: str) -> dict[str, TagDimension]:
+        """The dimensions records of one kind carry, in taxonomy order."""
+        return {key: d for key, d in self.dimensions.items() if kind in d.applies_to}
+
+    def allows_unknown(self, field: str) -> bool:
+        return field in self.unknown_allowed
+
     def vocabulary(self, name: str) -> dict[str, Term] | dict[str, RankedTerm] | dict[
         str, Signal] | dict[str, Steward]:
-        """The allowed values of one vocabulary, by its field name."""
+        """The allowed values of one vocabulary, by its field or dimension name."""
+        if name in self.dimensions:
+            return self.dimensions[name].values
         value = getattr(self, name)
         assert isinstance(value, dict)
         return value
@@ -119,12 +203,20 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy | None, list[Finding]]:
             problems.append(finding(
                 "FMC031", TAXONOMY_FILE, doc.line_of(loc), ".".join(map(str, loc)),
                 error["msg"],
-                KIND_HINT if is_kind else scheme_hint(loc)
+                KIND_HINT if is_kind
+                else scheme_hint(loc) or dimension_hint(loc, error["type"], doc.data)
                 or "see the comments at the top of taxonomy.yml",
             ))
         return None, problems
     findings = [finding("FMC031", f.file, f.line, f.field, f.message, f.hint)
                 for f in doc.findings]
+    for key in taxonomy.dimensions:
+        if key in RESERVED_DIMENSION_KEYS:
+            loc = ("dimensions", key)
+            findings.append(finding(
+                "FMC031", TAXONOMY_FILE, doc.line_of(loc), ".".join(loc),
+                f"'{key}' is the name of a record field or vocabulary, not a free dimension name",
+                "rename the dimension, e.g. with a prefix: attack_" + key))
     for name, signal in taxonomy.signals.items():
         problem = kind_contradiction(signal)
         if problem:
@@ -149,3 +241,26 @@ def kind_contradiction(signal: Signal) -> str:
         return (f"kind is gauge but metric {signal.metric!r} ends in _total, "
                 "which Prometheus reserves for counters")
     return ""
+
+
+def dimension_hint(loc: tuple[Any, ...], kind: str, data: Any) -> str:
+    """What to do about a mistake under `dimensions:`, or "" if it is elsewhere.
+
+    A taxonomy written before dimensions were data lists each one as a
+    top-level mapping of terms; it gets told how to move it, not just that
+    the key is unknown.
+    """
+    if kind == "extra_forbidden" and len(loc) == 1 and isinstance(data, dict) \
+            and isinstance(data.get(loc[0]), dict):
+        return (f"tag dimensions are declared under `dimensions:` now: move `{loc[0]}:` there "
+                f"as `{loc[0]}: {{title: ..., required: true, values: {{...its terms...}}}}` "
+                "(docs/taxonomy-reference.md)")
+    if loc[:1] != ("dimensions",):
+        return ""
+    if loc[-1:] == ("values",) or "values" in loc[2:3]:
+        return ("give each value a slug (a-z, 0-9, -) and a title: "
+                "values: {tabular: {title: Tabular}}")
+    if "applies_to" in loc:
+        return "applies_to lists record kinds: failure-mode, playbook, case-study, incident"
+    return ("a dimension is {title, short?, description?, required?, applies_to?, values}; "
+            "see docs/taxonomy-reference.md")

@@ -14,6 +14,8 @@ def plural(count: int, noun: str) -> str:
 
 def duration_text(value: str) -> str:
     """`'6h'` → `'6 hours'`, for readers who are not fluent in the short form."""
+    if value == UNKNOWN:
+        return fact_text(value)
     return plural(int(value[:-1]), _UNITS[value[-1]])
 
 
@@ -26,3 +28,14 @@ def first_sentence(text: str) -> str:
     rest. A stop ends a sentence only before a capital or a bracket, so
     `e.g. the` or `2.5 h` do not."""
     return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+
+
+UNKNOWN = "unknown"
+"""What a record writes for a required fact nobody knows yet (where the taxonomy
+allows it); the same literal as `taxonomy.UNKNOWN`, kept here so this module
+imports nothing."""
+
+
+def fact_text(value: str) -> str:
+    """A required fact as shown: `unknown` reads "Unknown", never as a value."""
+    return "Unknown" if value == UNKNOWN else value

@@ -48,7 +48,8 @@ def validate_document(doc: Document, model: type[_M]) -> _M | None:
 
 
 def error_to_finding(doc: Document, model: type[BaseModel], error: Any) -> Finding:
-    loc: Loc = tuple(p for p in error["loc"] if not _is_pydantic_tag(p))
+    # `dimensions` gathers fields written at the top level (see core.dimensions).
+    loc: Loc = tuple(p for p in error["loc"] if not _is_pydantic_tag(p) and p != "dimensions")
     dotted = ".".join(str(p) for p in loc)
     kind = error["type"]
     value = error.get("input")

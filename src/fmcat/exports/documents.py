@@ -27,6 +27,7 @@ from typing import Any
 
 from fmcat import __version__
 from fmcat.core.catalog import Catalog, Entry, IncidentEntry
+from fmcat.core.dimensions import flatten_dimensions
 from fmcat.core.ids import ANY_RECORD_ID
 from fmcat.core.model import (
     CASE_STUDY,
@@ -88,7 +89,7 @@ def retired_ids(entry: Entry, catalog: Catalog) -> list[str]:
 
 def _record_document(entry: Entry, catalog: Catalog, base_url: str | None) -> dict[str, Any]:
     record: Record = entry.record
-    data = record.model_dump(mode="json")
+    data = flatten_dimensions(record.model_dump(mode="json"))
     data.update(
         kind=entry.kind.name,
         url=stable_url(entry.kind, record.id, base_url=base_url),
@@ -113,7 +114,7 @@ def _record_document(entry: Entry, catalog: Catalog, base_url: str | None) -> di
 
 def _incident_document(item: IncidentEntry, base_url: str | None) -> dict[str, Any]:
     incident = item.record
-    data = incident.model_dump(mode="json")
+    data = flatten_dimensions(incident.model_dump(mode="json"))
     detect, mitigate = incident.time_to_detect, incident.time_to_mitigate
     data.update(
         kind="incident",
@@ -225,7 +226,7 @@ def write_api_stream(catalog: Catalog, site_dir: Path, base_url: str | None = No
             out.write("[]" if first else "\n  ]")
         out.write("\n}\n")
     written += 1
-    for name, schema in json_schemas(catalog.settings.name).items():
+    for name, schema in json_schemas(catalog.taxonomy, catalog.settings.name).items():
         path = site_dir / API_DIR / "schema" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dumps(schema), encoding="utf-8")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from fmcat.analysis.assess import AP_TABLE, DETECTIONS, LEVELS
 from fmcat.core.taxonomy import Taxonomy
-from fmcat.exports.assess import INDEX_PATH, dimension_vocabularies
+from fmcat.exports.assess import INDEX_PATH, dimension_titles, dimension_vocabularies
 from fmcat.site.render import render_block
 from fmcat.site.views import page
 
@@ -57,10 +57,11 @@ def _groups(taxonomy: Taxonomy, playbooks: tuple[tuple[str, str], ...]
     planned signals and playbooks are added to those already in place, which
     is how a team writes its --after profile.
     """
-    dims = dimension_vocabularies(taxonomy.model_dump(mode="json"))
-    groups = [ChoiceGroup(key, key.replace("_", " ").capitalize(),
+    exported = taxonomy.model_dump(mode="json")
+    titles = dimension_titles(exported)
+    groups = [ChoiceGroup(key, titles[key],
                           tuple(Choice(v, label) for v, label in values.items()), "")
-              for key, values in dims.items()]
+              for key, values in dimension_vocabularies(exported).items()]
     groups.append(ChoiceGroup("stages", "Stages", tuple(
         Choice(key, term.title) for key, term in taxonomy.stages.items()), ""))
     signals = tuple(Choice(key, f"{key}: {signal.title}")

@@ -2,8 +2,8 @@
 
 Playbooks carry no classification of their own, so a value's page lists the
 playbooks that mitigate its failure modes. Case studies are listed when they
-cite one of those failure modes and, for the data domain and the model
-family, when their origin or a reuse has the value itself
+cite one of those failure modes and, for the dimensions the taxonomy applies
+to case studies, when their origin or a reuse has the value itself
 (`discovery.reach_index` decides; this module only shapes the rows).
 """
 
@@ -14,17 +14,23 @@ from dataclasses import dataclass
 from fmcat.analysis.discovery import Reach
 from fmcat.core.catalog import Catalog
 from fmcat.core.model import FAILURE_MODE, Playbook
+from fmcat.core.taxonomy import Taxonomy
 from fmcat.core.text import duration_text
 from fmcat.core.urls import Link
 
 EMPTY_REACH = Reach({}, {}, {})
 
-INTRO = (
-    "Failure modes by each way they are classified, with the playbooks and case "
-    "studies that go with them. Playbooks carry no classification of their own: a "
-    "value lists the playbooks that mitigate its failure modes. Case studies are "
-    "listed when they cite one of those failure modes and, for data domain and model "
-    "family, when their origin or a reuse has the value. Counts exclude withdrawn records.")
+def browse_intro(taxonomy: Taxonomy) -> str:
+    """The browse index's first paragraph, naming the dimensions case studies carry."""
+    context = [d.title.lower() for d in taxonomy.dimensions_of("case-study").values()]
+    has_value = (f" and, for {' and '.join(context)}, when their origin or a reuse has the "
+                 "value" if context else "")
+    return (
+        "Failure modes by each way they are classified, with the playbooks and case "
+        "studies that go with them. Playbooks carry no classification of their own: a "
+        "value lists the playbooks that mitigate its failure modes. Case studies are "
+        f"listed when they cite one of those failure modes{has_value}. Counts exclude "
+        "withdrawn records.")
 
 
 @dataclass(frozen=True)

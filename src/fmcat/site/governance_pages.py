@@ -98,7 +98,7 @@ def quality_rows(catalog: Catalog) -> list[QualityRow]:
     for entry in catalog.entries.values():
         if not entry.record.is_current:
             continue
-        score, missing = completeness(entry, catalog.findings_for(entry.path))
+        score, missing = completeness(entry, catalog.findings_for(entry.path), catalog.taxonomy)
         rows.append(QualityRow(entry.id, entry.record.title, entry.kind.url(entry.id),
                                round(score * 100),
                                "; ".join(f"{f.code} {RULES[f.code].title}" for f in missing)))

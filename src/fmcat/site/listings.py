@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import get_args
 
 from fmcat.analysis.discovery import (
-    DIMENSION_BY_FIELD,
-    DIMENSIONS,
     Dimension,
     Observed,
     Reach,
+    dimension_by_field,
+    dimensions_of,
     reach_index,
     values_of,
 )
@@ -32,12 +32,11 @@ from fmcat.core.model import (
     Status,
 )
 from fmcat.core.taxonomy import Taxonomy
-from fmcat.core.text import duration_text
+from fmcat.core.text import duration_text, fact_text
 from fmcat.core.urls import Link, rel_from
-from fmcat.site.browse import EMPTY_REACH, related_sections
-from fmcat.site.browse import INTRO as BROWSE_INTRO
+from fmcat.site.browse import EMPTY_REACH, browse_intro, related_sections
 from fmcat.site.render import render, render_block
-from fmcat.site.views import dot_class, page, severity_class
+from fmcat.site.views import dot_class, page, severity_class, short_title
 
 CATALOG_URL = "failure-modes/"
 MATRIX_URL = "matrix/"
@@ -77,28 +76,34 @@ class CatalogRow:
     observed: int
     category: str
     stages: str
-    data_domain: str
-    model_family: str
-    environment: str
-    customer_segment: str
+    tags: tuple[str, ...]
     status: str
     last_reviewed: str
     facets: tuple[tuple[str, str], ...]
     text: str
 
 
-FACETS: tuple[tuple[str, str], ...] = (
-    ("severity", "Severity"), ("category", "Category"), ("stages", "Stage"),
-    ("causes", "Cause"), ("data_domain", "Data domain"), ("model_family", "Model family"),
-    ("environment", "Environment"), ("customer_segment", "Segment"), ("status", "Status"),
-)
-"""The catalog table's filters: record field and the short title of its menu."""
+@dataclass(frozen=True)
+class Column:
+    """A column of the catalog table for one tag dimension."""
+
+    title: str
+    key: str
 
 
-def facet_values(record: FailureMode, field: str) -> list[str]:
+def facets_of(taxonomy: Taxonomy) -> tuple[tuple[str, str], ...]:
+    """The catalog table's filters: record field and the short title of its menu."""
+    by_field = dimension_by_field(taxonomy)
+    return (("severity", "Severity"),
+            *((by_field[f].field, by_field[f].label) for f in ("category", "stages", "causes")),
+            *((d.field, d.label) for d in by_field.values() if d.tag), ("status", "Status"))
+
+
+def facet_values(record: FailureMode, field: str, taxonomy: Taxonomy) -> list[str]:
     """A record's values for one filter: the classification dimensions and two fields."""
-    if field in DIMENSION_BY_FIELD:
-        return values_of(record, DIMENSION_BY_FIELD[field])
+    by_field = dimension_by_field(taxonomy)
+    if field in by_field:
+        return values_of(record, by_field[field])
     return [getattr(record, field)]
 
 
@@ -106,7 +111,8 @@ def facet_options(field: str, taxonomy: Taxonomy) -> tuple[tuple[str, str], ...]
     """The values of one filter, in menu order, with their labels."""
     if field == "status":
         return tuple((status, status) for status in get_args(Status))
-    vocabulary = "severities" if field == "severity" else DIMENSION_BY_FIELD[field].vocabulary
+    vocabulary = "severities" if field == "severity" else \
+        dimension_by_field(taxonomy)[field].vocabulary
     return tuple((value, taxonomy.title_of(vocabulary, value))
                  for value in taxonomy.vocabulary(vocabulary))
 
@@ -114,29 +120,29 @@ def facet_options(field: str, taxonomy: Taxonomy) -> tuple[tuple[str, str], ...]
 def catalog_page(entries: list[Entry], taxonomy: Taxonomy,
                  observed: dict[str, Observed]) -> str:
     rows = []
-    counts: dict[str, dict[str, int]] = {field: {} for field, _ in FACETS}
+    facet_fields = facets_of(taxonomy)
+    tags = [d for d in dimensions_of(taxonomy) if d.tag]
+    counts: dict[str, dict[str, int]] = {field: {} for field, _ in facet_fields}
     for entry in entries:
         record = entry.record
         assert isinstance(record, FailureMode)
         facets = []
-        for field, _ in FACETS:
-            values = facet_values(record, field)
+        for field, _ in facet_fields:
+            values = facet_values(record, field, taxonomy)
             facets.append((field.replace("_", "-"), " ".join(values)))
             for value in values:
                 counts[field][value] = counts[field].get(value, 0) + 1
         rows.append(CatalogRow(
             id=record.id, url=entry.kind.url(record.id), title=record.title,
-            severity=record.severity, severity_class=severity_class(record.severity),
+            severity=fact_text(record.severity), severity_class=severity_class(record.severity),
             severity_rank=taxonomy.severity_rank(record.severity),
-            frequency=record.frequency,
+            frequency=fact_text(record.frequency),
             frequency_rank=taxonomy.frequencies[record.frequency].rank
             if record.frequency in taxonomy.frequencies else 0,
             observed=observed[record.id].count if record.id in observed else 0,
             category=taxonomy.title_of("categories", record.category),
-            stages=", ".join(record.stages), data_domain=", ".join(record.data_domain),
-            model_family=", ".join(record.model_family),
-            environment=", ".join(record.environment),
-            customer_segment=", ".join(record.customer_segment), status=record.status,
+            stages=", ".join(record.stages),
+            tags=tuple(", ".join(values_of(record, d)) for d in tags), status=record.status,
             last_reviewed=record.last_reviewed.isoformat(), facets=tuple(facets),
             text=f"{record.id} {record.title} {record.summary}".lower(),
         ))
@@ -144,36 +150,16 @@ def catalog_page(entries: list[Entry], taxonomy: Taxonomy,
         Facet(field.replace("_", "-"), title, tuple(
             Option(value, label, counts[field][value])
             for value, label in facet_options(field, taxonomy) if value in counts[field]))
-        for field, title in FACETS]
+        for field, title in facet_fields]
+    axes = taxonomy.axes
     table = render_block("fragments/catalog.html", rows=rows, facets=facet_views,
+                         category_title=axes.category.label, stages_title=axes.stage.labels,
+                         columns=[Column(d.label, d.field) for d in tags],
                          rel=rel_from(CATALOG_URL))
     intro = ("Every failure mode in the catalog. Filter by any facet, sort by a column "
              "heading, and share the address: it keeps the filter. Without JavaScript the "
              "whole table is shown.")
     return page("Catalog", f"{intro}\n\n{table}", wide=True)
-
-
-SHORT_TITLE = 36
-"""Characters of a title a matrix cell shows at full width; the whole title is its
-tooltip, and the cards of a narrow screen show it whole."""
-
-_DANGLING = frozenset({"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or",
-                       "the", "to", "with"})
-
-
-def short_title(title: str, limit: int = SHORT_TITLE) -> str:
-    """A title cut at a word boundary to fit a compact cell, marked with an ellipsis.
-
-    A cut never ends on a dangling little word ("Null-rate spike in a…").
-    """
-    if len(title) <= limit:
-        return title
-    words = title[: limit - 1].split(" ")
-    if len(words) > 1:
-        words.pop()  # the word the cut went through
-    while len(words) > 1 and words[-1].lower() in _DANGLING:
-        words.pop()
-    return " ".join(words).rstrip(" ,;:-–—") + "…"
 
 
 def severity_mark(severity: str) -> tuple[str, str]:
@@ -256,7 +242,8 @@ def matrix(entries: list[Entry], taxonomy: Taxonomy) -> Matrix:
         for stage in record.stages:
             cells.setdefault((record.category, stage), []).append(item)
             stage_totals[stage] = stage_totals.get(stage, 0) + 1
-    category_dim, stage_dim = DIMENSION_BY_FIELD["category"], DIMENSION_BY_FIELD["stages"]
+    by_field = dimension_by_field(taxonomy)
+    category_dim, stage_dim = by_field["category"], by_field["stages"]
     titles = {s: taxonomy.title_of("stages", s) for s in stages}
     return Matrix(
         stages=tuple(Link(titles[s], stage_dim.value_url(s)) for s in stages),
@@ -271,10 +258,13 @@ def matrix(entries: list[Entry], taxonomy: Taxonomy) -> Matrix:
 
 
 def matrix_page(entries: list[Entry], taxonomy: Taxonomy) -> str:
+    axes = taxonomy.axes
     table = render_block("fragments/matrix.html", matrix=matrix(entries, taxonomy),
+                         corner=f"{axes.category.label} / {axes.stage.label.lower()}",
                          rel=rel_from(MATRIX_URL))
-    intro = ("Failure modes by cause category (rows) and the lifecycle stage where they "
-             "arise or are caught (columns). Each cell counts and lists its entries.")
+    intro = (f"Failure modes by {axes.category.title.lower()} (rows) and the "
+             f"{axes.stage.title.lower()} where they arise or are caught (columns). "
+             "Each cell counts and lists its entries.")
     return page("Matrix", f"{intro}\n\n{table}", wide=True)
 
 
@@ -320,11 +310,12 @@ def browse_pages(catalog: Catalog, taxonomy: Taxonomy,
     """src_uri → Markdown for the browse index, one page per dimension and per value."""
     pages: dict[str, str] = {}
     reach = reach_index(catalog, index)
+    dimensions = dimensions_of(taxonomy)
     groups = [_group(d, taxonomy, index[d.field], reach[d.field], notes=False)
-              for d in DIMENSIONS]
-    pages[f"{BROWSE_URL}index.md"] = page("Browse", BROWSE_INTRO + "\n" + render(
+              for d in dimensions]
+    pages[f"{BROWSE_URL}index.md"] = page("Browse", browse_intro(taxonomy) + "\n" + render(
         "fragments/browse.html", groups=groups, rel=rel_from(BROWSE_URL)))
-    for dimension in DIMENSIONS:
+    for dimension in dimensions:
         group = _group(dimension, taxonomy, index[dimension.field], reach[dimension.field],
                        notes=True)
         pages[f"{dimension.url()}index.md"] = page(dimension.title, render(
@@ -336,6 +327,7 @@ def browse_pages(catalog: Catalog, taxonomy: Taxonomy,
             term = taxonomy.vocabulary(dimension.vocabulary)[value]
             title = f"{dimension.title}: {taxonomy.title_of(dimension.vocabulary, value)}"
             body = render("fragments/browse-value.html", rows=rows, rel=rel_from(url),
+                          category_title=taxonomy.axes.category.label,
                           description=getattr(term, "description", ""),
                           sections=related_sections(reach[dimension.field].get(value), catalog))
             pages[f"{url}index.md"] = page(title, body)
@@ -356,7 +348,8 @@ class ListingRow:
 def listing_row(entry: Entry, taxonomy: Taxonomy) -> ListingRow:
     record = entry.record
     assert isinstance(record, FailureMode)
-    return ListingRow(record.id, record.title, entry.kind.url(record.id), record.severity,
+    return ListingRow(record.id, record.title, entry.kind.url(record.id),
+                      fact_text(record.severity),
                       severity_class(record.severity),
                       taxonomy.title_of("categories", record.category), record.summary)
 

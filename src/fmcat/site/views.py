@@ -37,3 +37,26 @@ def breakable(name: str) -> Markup:
     name is escaped first: only the `<wbr>` are markup.
     """
     return Markup("_<wbr>").join(escape(part) for part in name.split("_"))
+
+
+SHORT_TITLE = 36
+"""Characters of a title a matrix cell shows at full width; the whole title is its
+tooltip, and the cards of a narrow screen show it whole."""
+
+_DANGLING = frozenset({"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or",
+                       "the", "to", "with"})
+
+
+def short_title(title: str, limit: int = SHORT_TITLE) -> str:
+    """A title cut at a word boundary to fit a compact cell, marked with an ellipsis.
+
+    A cut never ends on a dangling little word ("Null-rate spike in a…").
+    """
+    if len(title) <= limit:
+        return title
+    words = title[: limit - 1].split(" ")
+    if len(words) > 1:
+        words.pop()  # the word the cut went through
+    while len(words) > 1 and words[-1].lower() in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(" ,;:-–—") + "…"

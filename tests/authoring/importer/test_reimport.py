@@ -98,7 +98,7 @@ def test_update_keeps_what_the_row_does_not_say(root: Path, mapping: Path,
     report = run(root, write_csv(tmp_path, row), mapping)
     assert report.ok, format_report(report)
     record = load_catalog(root, today=TODAY).incidents["INC-2026-0004"].record
-    assert record.model_family == "neural-networks"     # the default does not override
+    assert record.dimensions["model_family"] == "neural-networks"  # the default does not override
     assert record.postmortem == "https://wiki.example.com/pm/T-3"
     assert record.started is not None                  # an empty cell erases nothing
     assert record.severity == "critical"

@@ -58,7 +58,7 @@ def test_good_csv_is_imported_in_order_of_detection(root: Path, mapping: Path,
     assert record.time_to_mitigate.total_seconds() == 3 * 3600
     lowered = catalog.incidents["INC-2025-0006"].record
     assert lowered.severity == "medium"           # value map ignores case
-    assert lowered.environment == "realtime"      # default
+    assert lowered.dimensions["environment"] == "realtime"      # default
     assert lowered.detected.isoformat() == "2025-11-20T10:00:00+00:00"  # naive read as UTC
     assert catalog.incidents["INC-2026-0004"].record.failure_modes == ["FM-0099"]
 

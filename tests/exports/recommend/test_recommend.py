@@ -29,6 +29,7 @@ from fmcat.exports.recommend import (
     render_json,
     render_text,
 )
+from fmcat.exports.schema import SCHEMA_VERSION
 from tests.conftest import FIXTURE, REPO
 
 
@@ -219,14 +220,14 @@ def test_repo_catalog_realistic_signals() -> None:
 def test_a_newer_minor_version_with_extra_fields_still_reads(
         fixture_document: dict[str, Any]) -> None:
     changed = copy.deepcopy(fixture_document)
-    changed["schema_version"] = "1.7"
+    changed["schema_version"] = f"{SCHEMA_VERSION.split('.')[0]}.7"
     changed["something_new"] = {"x": 1}
     changed["failure_modes"][0]["new_field"] = True
     assert [m.id for m in knowledge_from_document(changed).modes] == ["FM-0001", "FM-0002"]
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d.update(schema_version="2.0"), "schema_version '2.0' is not supported"),
+    (lambda d: d.update(schema_version="9.0"), "schema_version '9.0' is not supported"),
     (lambda d: d.pop("taxonomy"), "taxonomy: missing"),
     (lambda d: d["failure_modes"][0]["detectors"][0].update(threshold="high"),
      r"failure_modes\[0\].detectors\[0\].threshold: expected a finite number"),

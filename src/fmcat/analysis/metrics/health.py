@@ -250,7 +250,7 @@ def completeness_summary(catalog: Catalog) -> CompletenessSummary:
     for entry in catalog.entries.values():
         if not entry.record.is_active:
             continue
-        score, missing = entry_completeness(entry, by_file.get(entry.path, []))
+        score, missing = entry_completeness(entry, by_file.get(entry.path, []), catalog.taxonomy)
         rows.append(EntryCompleteness(entry.id, entry.kind.name, score,
                                       tuple(sorted({f.code for f in missing}))))
     rows.sort(key=lambda r: (r.score, r.id))

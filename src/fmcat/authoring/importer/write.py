@@ -31,6 +31,7 @@ from fmcat.authoring.importer.read import Log, Logged
 from fmcat.authoring.importer.report import ImportedRow, RejectedRow, UpdatedRow
 from fmcat.core.catalog import Catalog, IncidentEntry
 from fmcat.core.checks import check_incident
+from fmcat.core.dimensions import lift_dimensions
 from fmcat.core.findings import Finding
 from fmcat.core.frontmatter import parse_yaml
 from fmcat.core.model import INCIDENTS_FOLDER, Incident
@@ -94,6 +95,7 @@ def validation_problems(data: dict[str, Any], path: str, catalog: Catalog,
     """Parse the rendered file back and run the model and the incident checks on it."""
     text = render_incident(data, system)
     doc = parse_yaml(path, text.encode("utf-8"))
+    lift_dimensions(doc, "incident", Incident, catalog.taxonomy)
     record = validate_document(doc, Incident)
     found = list(doc.findings)
     if record is not None and catalog.taxonomy is not None:

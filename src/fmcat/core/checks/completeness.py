@@ -11,7 +11,8 @@ from fmcat.core.catalog import Entry
 from fmcat.core.checks.reporter import Reporter
 from fmcat.core.findings import Finding
 from fmcat.core.model import FailureMode, Playbook
-from fmcat.core.taxonomy import TAG_DIMENSIONS
+from fmcat.core.taxonomy import Taxonomy
+from fmcat.core.text import UNKNOWN
 
 _NUMBER_IN_TEXT = re.compile(r"\d")
 
@@ -24,23 +25,46 @@ COMPLETENESS_CODES: dict[str, tuple[str, ...]] = {
 """Which warnings count against a record's completeness score, by kind."""
 
 
-def completeness(entry: Entry, findings: Iterable[Finding]) -> tuple[float, list[Finding]]:
+UNKNOWN_FIELDS = {"failure-mode": ("severity", "frequency"),
+                  "playbook": ("owner", "time_to_remediate")}
+"""The required facts of each kind that a taxonomy may allow to be `unknown`."""
+
+
+def completeness_codes(kind: str, taxonomy: Taxonomy | None) -> tuple[str, ...]:
+    """The rules that count for a kind: FMC110 ("a fact is unknown") only where the
+    taxonomy allows an unknown fact of that kind, so other catalogs' scores stay put."""
+    codes = COMPLETENESS_CODES[kind]
+    if taxonomy is not None and any(taxonomy.allows_unknown(field)
+                                    for field in UNKNOWN_FIELDS.get(kind, ())):
+        codes = (*codes, "FMC110")
+    return codes
+
+
+def completeness(entry: Entry, findings: Iterable[Finding],
+                 taxonomy: Taxonomy | None = None) -> tuple[float, list[Finding]]:
     """Share of the kind's completeness rules the entry passes, and what it misses."""
-    codes = COMPLETENESS_CODES[entry.kind.name]
+    codes = completeness_codes(entry.kind.name, taxonomy)
     missing = [f for f in findings if f.file == entry.path and f.code in codes]
     failed = {f.code for f in missing}
     return (len(codes) - len(failed)) / len(codes), missing
 
 
-def check_record_completeness(entry: Entry, r: Reporter) -> None:
+def check_record_completeness(entry: Entry, r: Reporter, taxonomy: Taxonomy) -> None:
     """Tags are asked of every failure mode; the rest only of current records:
-    completeness matters for records readers act on, not for retired ones."""
+    completeness matters for records readers act on, not for retired ones.
+
+    A required dimension left empty, or a required fact written as `unknown`,
+    is honest but unfinished: a warning that counts against completeness."""
     record = entry.record
     if isinstance(record, FailureMode):
-        for dimension in TAG_DIMENSIONS:
-            if not getattr(record, dimension):
-                r.add("FMC109", (dimension,), f"no {dimension} tag",
-                      f"tag at least one value from taxonomy.yml {dimension}")
+        for key, dimension in taxonomy.dimensions_of(entry.kind.name).items():
+            if dimension.required and not record.dimensions.get(key):
+                r.add("FMC109", (key,), f"no {key} tag",
+                      f"tag at least one value from taxonomy.yml dimensions.{key}")
+    for field in taxonomy.unknown_allowed:
+        if getattr(record, field, None) == UNKNOWN:
+            r.add("FMC110", (field,), f"{field} is unknown",
+                  f"replace 'unknown' with the {field.replace('_', ' ')} once it is known")
     if not record.is_current:
         return
     if not record.revisions:

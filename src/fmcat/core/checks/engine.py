@@ -39,7 +39,7 @@ def check_entry(entry: Entry, catalog: Catalog, taxonomy: Taxonomy) -> list[Find
     check_record_references(entry.record, r, catalog)
     check_record_lifecycle(entry.record, r, catalog, taxonomy.review_every_days)
     check_body(entry, r, catalog)
-    check_record_completeness(entry, r)
+    check_record_completeness(entry, r, taxonomy)
     return r.out
 
 

@@ -37,7 +37,6 @@ from fmcat.analysis.assess import (
 from fmcat.core import body
 from fmcat.core.catalog import Catalog
 from fmcat.core.model import FAILURE_MODE, StrictModel
-from fmcat.core.taxonomy import TAG_DIMENSIONS
 from fmcat.exports.documents import ExportError, record_groups, site_url
 from fmcat.exports.schema import SCHEMA_VERSION
 
@@ -59,14 +58,24 @@ class DocumentError(Exception):
 def dimension_vocabularies(taxonomy: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     """Tag dimension key → {value: title}, from an exported taxonomy.
 
-    The one place that knows which dimensions a catalog has (today the
-    fixed `TAG_DIMENSIONS`, each a field of the taxonomy; when dimensions
-    become data under `dimensions:`, only this function changes). Records
-    and profiles hold a dimension's values under the same key.
+    The one place that knows which dimensions a catalog has: those its
+    taxonomy declares under `dimensions:` for failure modes. Records and
+    profiles hold a dimension's values under the same key.
     """
     return {key: {value: str(term.get("title") or value)
-                  for value, term in dict(taxonomy.get(key) or {}).items()}
-            for key in TAG_DIMENSIONS}
+                  for value, term in dict(dimension.get("values") or {}).items()}
+            for key, dimension in _failure_mode_dimensions(taxonomy).items()}
+
+
+def dimension_titles(taxonomy: Mapping[str, Any]) -> dict[str, str]:
+    """Tag dimension key → its title, as the catalog names it."""
+    return {key: str(dimension.get("title") or key)
+            for key, dimension in _failure_mode_dimensions(taxonomy).items()}
+
+
+def _failure_mode_dimensions(taxonomy: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    return {key: dimension for key, dimension in dict(taxonomy.get("dimensions") or {}).items()
+            if "failure-mode" in (dimension.get("applies_to") or ["failure-mode"])}
 
 
 class IndexDetector(StrictModel):
@@ -225,7 +234,7 @@ def build_index(taxonomy: Mapping[str, Any], failure_modes: Iterable[Mapping[str
     # Only the fields used are kept: at 20,000 entries whole documents would
     # hold most of the build's memory.
     used = ("id", "title", "url", "severity", "frequency", "aliases", "stages", "detectors",
-            "mitigations", *TAG_DIMENSIONS)
+            "mitigations", *dimension_vocabularies(taxonomy))
     modes: list[dict[str, Any]] = [{key: item.get(key) for key in used}
              for item in failure_modes if item["status"] in CURRENT]
     listed, retired = {}, {}
@@ -241,7 +250,8 @@ def build_index(taxonomy: Mapping[str, Any], failure_modes: Iterable[Mapping[str
            for item in incidents]
     evidence = evidence_by_mode(log)
     years = log_years(log)
-    dimensions = {key: IndexDimension(title=key.replace("_", " ").capitalize(), values=values)
+    titles = dimension_titles(taxonomy)
+    dimensions = {key: IndexDimension(title=titles[key], values=values)
                   for key, values in dimension_vocabularies(taxonomy).items()}
     signals = dict(taxonomy["signals"])
     return AssessIndex(

@@ -15,6 +15,7 @@ from typing import Any
 
 from fmcat.core.catalog import Catalog
 from fmcat.core.model import DURATION_PATTERN
+from fmcat.core.text import UNKNOWN
 from fmcat.exports.documents import catalog_document
 from fmcat.exports.recommend.observations import finite_number, shown
 from fmcat.exports.schema import SCHEMA_VERSION
@@ -235,7 +236,7 @@ class _Reader:
 
     def duration(self, obj: Mapping[str, Any], key: str, where: str = "") -> str:
         value = self.text(obj, key, where)
-        if not re.fullmatch(DURATION_PATTERN, value):
+        if value != UNKNOWN and not re.fullmatch(DURATION_PATTERN, value):
             raise DocumentError(f"{_at(where, key)}: expected a duration such as 6h or 2d, "
                                 f"got {shown(value)}")
         return value

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fmcat.analysis.discovery import DIMENSIONS, NEVER_OBSERVED, Observed, values_of
+from fmcat.analysis.discovery import NEVER_OBSERVED, Observed, dimensions_of, values_of
 from fmcat.analysis.metrics import PlaybookUsage
 from fmcat.core.catalog import Catalog, Entry
 from fmcat.core.checks import completeness
+from fmcat.core.dimensions import tags_of
 from fmcat.core.model import CaseStudy, FailureMode, Playbook, Record
 from fmcat.core.taxonomy import Taxonomy
-from fmcat.core.text import duration_text, plural
+from fmcat.core.text import duration_text, fact_text, plural
 from fmcat.core.urls import Link, record_url
 from fmcat.site import trends_pages
 from fmcat.site.derived import Derived
@@ -98,7 +99,7 @@ def status_banner(record: Record, kind_label: str) -> StatusBanner | None:
 def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
                 derived: Derived) -> RecordView:
     record = entry.record
-    score, _ = completeness(entry, catalog.findings_for(entry.path))
+    score, _ = completeness(entry, catalog.findings_for(entry.path), taxonomy)
     due = record.review_due(taxonomy.review_every_days)
     successor = None
     if record.superseded_by:
@@ -112,14 +113,15 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
     if isinstance(record, FailureMode):
         severity, frequency = record.severity, record.frequency
         impact, kpis = record.business_impact.description, tuple(record.business_impact.kpis)
-        for dimension in DIMENSIONS:
+        for dimension in dimensions_of(taxonomy):
             chips.append(ChipGroup(dimension.title, tuple(
                 Link(taxonomy.title_of(dimension.vocabulary, value),
                      dimension.value_url(value))
                 for value in values_of(record, dimension))))
     elif isinstance(record, Playbook):
-        owner, ttr = record.owner, duration_text(record.time_to_remediate)
+        owner, ttr = fact_text(record.owner), duration_text(record.time_to_remediate)
         chips.append(ChipGroup("Kinds", tuple(Link(kind, "") for kind in record.kinds)))
+        chips.extend(playbook_chips(record, taxonomy))
     elif isinstance(record, CaseStudy):
         chips.append(ChipGroup("Scenario", (Link("illustrative" if record.illustrative
                                                  else "real event", ""),)))
@@ -140,11 +142,11 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         # Runbooks link to the Detection section of a failure mode.
         runbook_permalink=f"{permalink}#detection" if isinstance(record, FailureMode) else "",
         index=Link(INDEX_TITLES[entry.kind.name], f"{entry.kind.url_dir}/"),
-        severity=severity,
+        severity=fact_text(severity),
         severity_class=severity_class(severity) if severity else "",
         severity_definition=taxonomy.severities[severity].definition
         if severity in taxonomy.severities else "",
-        frequency=frequency,
+        frequency=fact_text(frequency),
         frequency_definition=taxonomy.frequencies[frequency].definition
         if frequency in taxonomy.frequencies else "",
         business_impact=impact,
@@ -168,12 +170,27 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         search_keys=" ".join(search_keys(record, search_ids(record, taxonomy))),
         search_signals=" ".join(dict.fromkeys(d.signal for d in record.detectors))
         if isinstance(record, FailureMode) else "",
-        search_terms=" ".join(search_terms(record)),
+        search_terms=" ".join(search_terms(record, taxonomy)),
         evidence=evidence_text(evidence_view(record)),
         completeness=round(score * 100),
         noindex=not record.is_listed,
         source_path=entry.path,
     )
+
+
+def playbook_chips(record: Playbook, taxonomy: Taxonomy) -> list[ChipGroup]:
+    """A playbook's own tags; a value links to its browse page where failure
+    modes carry the dimension too (browse pages list failure modes)."""
+    browsable = taxonomy.dimensions_of("failure-mode")
+    groups = []
+    for key, dimension in taxonomy.dimensions_of("playbook").items():
+        values = tags_of(record, key)
+        if values:
+            groups.append(ChipGroup(dimension.title, tuple(
+                Link(taxonomy.title_of(key, value),
+                     f"browse/{key.replace('_', '-')}/{value}/" if key in browsable else "")
+                for value in values)))
+    return groups
 
 
 def observed_text(observed: Observed) -> str:
@@ -206,14 +223,16 @@ def search_keys(record: Record, external_ids: list[str] | None = None) -> list[s
     return [record.id, *(external_ids or ()), *title_keywords(record.title)]
 
 
-def search_terms(record: Record) -> list[str]:
+def search_terms(record: Record, taxonomy: Taxonomy) -> list[str]:
     """What else readers look a record up by: tags, playbook kinds, cited IDs."""
     terms: list[str] = []
     if isinstance(record, FailureMode):
-        for dimension in DIMENSIONS:
+        for dimension in dimensions_of(taxonomy):
             terms.extend(values_of(record, dimension))
     elif isinstance(record, Playbook):
         terms.extend(record.kinds)
+        for key in record.dimensions:
+            terms.extend(tags_of(record, key))
     elif isinstance(record, CaseStudy):
         terms.extend([*record.failure_modes, *record.playbooks])
     return list(dict.fromkeys(terms))

@@ -60,7 +60,7 @@ def record_markdown(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         tail.append(render("fragments/links.html", groups=playbook_links(entry, catalog),
                            rel=rel))
     elif isinstance(record, CaseStudy):
-        tail.append(render("fragments/case-study.html", case=case_study_view(record)))
+        tail.append(render("fragments/case-study.html", case=case_study_view(record, taxonomy)))
         tail.append(evidence)
         tail.append(render("fragments/links.html", groups=case_study_links(record, catalog),
                            rel=rel))

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from fmcat.core.catalog import Catalog
+from fmcat.core.dimensions import tags_of
 from fmcat.core.model import CaseStudy, FailureMode, Playbook, Record
 from fmcat.core.taxonomy import Taxonomy
-from fmcat.core.text import duration_text, first_sentence
+from fmcat.core.text import duration_text, fact_text, first_sentence
 from fmcat.core.urls import Link, record_url
 from fmcat.exports.alerts import AGGREGATIONS
 from fmcat.site.views import breakable, severity_class
@@ -80,7 +81,7 @@ def playbook_brief(record: Playbook) -> PlaybookBrief:
     if len(record.steps) > FIRST_STEPS or first_steps != tuple(record.steps):
         more = Link(f"All {len(record.steps)} steps in full", f"{record_url(record.id)}#steps")
     return PlaybookBrief(
-        owner=record.owner,
+        owner=fact_text(record.owner),
         time_to_remediate=duration_text(record.time_to_remediate),
         first_steps=first_steps,
         more_steps=more,
@@ -133,7 +134,7 @@ class PlaybookView:
 
 def playbook_view(record: Playbook) -> PlaybookView:
     return PlaybookView(
-        owner=record.owner,
+        owner=fact_text(record.owner),
         time_to_remediate=duration_text(record.time_to_remediate),
         steps=tuple(record.steps),
         fallback=record.fallback,
@@ -149,8 +150,7 @@ def playbook_view(record: Playbook) -> PlaybookView:
 class ContextRow:
     label: str
     team: str
-    data_domain: str
-    model_family: str
+    values: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -171,18 +171,23 @@ class MetricRow:
 class CaseStudyView:
     """The generated sections of a case study page, as text."""
 
+    context_titles: tuple[str, ...]
     contexts: tuple[ContextRow, ...]
     timeline: tuple[Dated, ...]
     metrics: tuple[MetricRow, ...]
     responsibilities: tuple[tuple[str, str], ...]
 
 
-def case_study_view(record: CaseStudy) -> CaseStudyView:
-    contexts = [ContextRow("Origin", record.origin.team, record.origin.data_domain,
-                           record.origin.model_family)]
-    contexts.extend(ContextRow("Reused in", c.team, c.data_domain, c.model_family)
-                    for c in record.reused_in)
+def case_study_view(record: CaseStudy, taxonomy: Taxonomy) -> CaseStudyView:
+    """The case study's sections; its contexts have one column per dimension the
+    taxonomy applies to case studies."""
+    dimensions = taxonomy.dimensions_of("case-study")
+    contexts = [ContextRow(label, context.team, tuple(
+                    ", ".join(tags_of(context, key)) for key in dimensions))
+                for label, context in [("Origin", record.origin),
+                                       *(("Reused in", c) for c in record.reused_in)]]
     return CaseStudyView(
+        context_titles=tuple(d.title for d in dimensions.values()),
         contexts=tuple(contexts),
         timeline=tuple(Dated(e.date.isoformat(), e.event) for e in record.timeline),
         metrics=tuple(MetricRow(m.name, "%g" % m.before, "%g" % m.after, m.unit)  # noqa: UP031 - as Jinja's format filter printed it

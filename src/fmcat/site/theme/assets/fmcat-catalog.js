@@ -76,13 +76,15 @@
 
   // Columns whose cells join several values with ", ", and the numeric one:
   // JSON gives them as arrays and numbers, CSV as the text shown.
-  var LISTS = ["stages", "data_domain", "model_family", "environment", "segment"];
+  // The list columns (stages and the catalog's tag dimensions) are marked
+  // with data-fmcat-list, since the taxonomy decides which there are.
   var NUMBERS = ["observed"];
 
   function columns() {
     return Array.prototype.map.call(table.tHead.rows[0].cells, function (th) {
       var label = th.textContent.trim();
-      return { label: label, key: label.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "") };
+      return { label: label, list: th.hasAttribute("data-fmcat-list"),
+               key: label.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "") };
     });
   }
 
@@ -121,7 +123,7 @@
       var record = {};
       cols.forEach(function (c, i) {
         var text = cellText(row, i);
-        if (LISTS.indexOf(c.key) !== -1) record[c.key] = text ? text.split(", ") : [];
+        if (c.list) record[c.key] = text ? text.split(", ") : [];
         else if (NUMBERS.indexOf(c.key) !== -1) record[c.key] = Number(text);
         else record[c.key] = text;
       });
