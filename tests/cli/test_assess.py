@@ -255,3 +255,29 @@ def test_the_example_profile_is_valid(capsys: pytest.CaptureFixture[str]) -> Non
     code, _, err = _run(["assess", str(REPO / "examples" / "project.yml"), "--root",
                          str(REPO)], capsys)
     assert code in (0, 1), err
+
+
+def test_base_url_makes_every_worksheet_link_absolute(
+        profile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = "https://catalog.example.com/ml/"
+    code, data = _json(["assess", str(profile), "--base-url", base.rstrip("/")], capsys)
+    assert data["rows"]
+    for row in data["rows"]:
+        assert row["url"] == f"{base}failure-modes/{row['id']}/"
+        assert row["detection_url"] == f"{base}failure-modes/{row['id']}/#detection"
+        assert all(p["url"] == f"{base}playbooks/{p['id']}/" for p in row["playbooks"] if p["url"])
+    _, markdown, _ = _run(["assess", str(profile), "--root", str(REPO), "--base-url", base],
+                          capsys)
+    assert f"]({base}failure-modes/" in markdown
+    assert "](failure-modes/" not in markdown and "](playbooks/" not in markdown
+    # From a published catalog.json (whose URLs are already absolute) nothing doubles.
+    published = tmp_path / "catalog.json"
+    published.write_text(dumps(catalog_document(load_catalog(REPO), base_url=base)),
+                         encoding="utf-8")
+    _, out, _ = _run(["assess", str(profile), "--format", "json", "--catalog", str(published),
+                      "--base-url", base], capsys)
+    first = json.loads(out)["rows"][0]
+    assert first["url"] == f"{base}failure-modes/{first['id']}/"
+    code, _, err = _run(["assess", str(profile), "--root", str(REPO), "--base-url",
+                         "catalog.example.com"], capsys)
+    assert code == 2 and "--base-url 'catalog.example.com': expected an absolute" in err

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, serve_site
-from tests.site.test_layout import SYNTHETIC_PAGES
+from tests.site.test_layout import ASSESS_PROFILE, SYNTHETIC_PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ AXE = Path(os.environ.get("FMCAT_AXE_JS")
 PAGES = ("", "failure-modes/", "matrix/", "browse/", "playbooks/", "case-studies/",
          "trends/", "metrics/", "whats-new/", "review/", "quality/", "stewards/",
          "contributing/", "failure-modes/FM-0007/", "playbooks/MP-0001/",
-         "case-studies/CS-0001/", "browse value")
+         "case-studies/CS-0001/", "browse value", ASSESS_PROFILE)
 BLOCKING = frozenset({"serious", "critical"})
 
 RUN_AXE = """async () => {
@@ -105,6 +105,8 @@ def _check_axe(browser: object, axe_js: Path, served: tuple[str, Path], page: st
     try:
         tab = context.new_page()
         tab.goto(url + _path(site, page))
+        if page.startswith("assess/"):
+            tab.wait_for_selector("[data-fmcat-assess-row]")
         tab.add_script_tag(path=str(axe_js))
         violations = tab.evaluate(RUN_AXE)
     finally:

@@ -80,3 +80,58 @@ def test_the_page_publishes_the_rating_table(browser: Any, site_url: str) -> Non
         found = [td.inner_text().strip() for td in row.locator("td").all()]
         assert found == [AP_TABLE[s, o, d] for d in DETECTIONS]
     page.close()
+
+
+def test_the_page_rerates_after_action_as_the_cli(browser: Any, site_url: str, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the churn profile with MP-0005 adopted (a prevent playbook of FM-0012 and
+    # others); after: two more signals monitored and two more prevent playbooks adopted.
+    before, after = tmp_path / "before.yml", tmp_path / "after.yml"
+    before.write_text(PROFILE + "playbooks: [MP-0005]\n", encoding="utf-8")
+    after.write_text(PROFILE.replace("[psi, null_rate]",
+                                     "[psi, null_rate, calibration_error, schema_violations]")
+                     + "playbooks: [MP-0005, MP-0014, MP-0007]\n", encoding="utf-8")
+    main(["assess", str(before), "--after", str(after), "--format", "json", "--root", str(REPO)])
+    data = json.loads(capsys.readouterr().out)
+    expected = [(r["id"], r["action_priority"], r["after"]["action_priority"])
+                for r in data["rows"]]
+    assert any(b != a for _, b, a in expected)
+    assert any(r["prevented"] for r in data["rows"])  # MP-0005 lowers occurrence before
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{site_url}assess/{QUERY}&playbooks=MP-0005&after_monitors=calibration_error,"
+              "schema_violations&after_playbooks=MP-0014,MP-0007")
+    page.wait_for_selector("[data-fmcat-assess-row]")
+    found = [(r.get_attribute("data-fmcat-assess-row"), r.get_attribute("data-fmcat-ap"),
+              r.get_attribute("data-fmcat-ap-after"))
+             for r in page.locator("[data-fmcat-assess-row]").all()]
+    assert found == expected
+    assert page.locator("input[name=after_playbooks][value=MP-0014]").is_checked()
+    assert f"{data['summary']['high_remaining']} H remain after action" in \
+        page.inner_text("[data-fmcat-assess-status]")
+    # Unticking the planned action goes back to one rating per row.
+    page.locator("details:has(input[name=after_playbooks]) summary").click()
+    page.locator("details:has(input[name=after_monitors]) summary").click()
+    for name, value in (("after_monitors", "calibration_error"),
+                        ("after_monitors", "schema_violations"),
+                        ("after_playbooks", "MP-0014"), ("after_playbooks", "MP-0007")):
+        page.uncheck(f"input[name={name}][value={value}]")
+    assert page.locator("[data-fmcat-ap-after]").count() == 0
+    assert "after_" not in page.evaluate("location.search")
+    assert not errors
+    page.close()
+
+
+def test_the_first_rows_are_drawn_and_show_all_draws_the_rest(browser: Any,
+                                                              site_url: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{site_url}assess/?monitors=psi")  # no dimension picked: every mode applies
+    page.wait_for_selector("[data-fmcat-assess-row]")
+    applicable = int(page.inner_text("[data-fmcat-assess-status]").split(" of ", 1)[0])
+    assert applicable > 50
+    assert page.locator("[data-fmcat-assess-row]").count() == 50
+    page.click("[data-fmcat-assess-more]")
+    assert page.locator("[data-fmcat-assess-row]").count() == applicable
+    assert page.locator("[data-fmcat-assess-more]").count() == 0
+    page.close()

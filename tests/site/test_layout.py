@@ -16,11 +16,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDTHS = (390, 1280)
 
+# The Assess page with its worksheet drawn, before/after columns included.
+ASSESS_PROFILE = ("assess/?data_domain=tabular&model_family=tree-ensembles&monitors=psi"
+                  "&playbooks=MP-0005&after_monitors=calibration_error&after_playbooks=MP-0014")
+
 REPO_PAGES = (
     "", "failure-modes/", "matrix/", "browse/", "browse/data-domain/tabular/",
     "playbooks/", "case-studies/", "trends/", "metrics/", "whats-new/", "review/",
     "quality/", "stewards/", "contributing/", "failure-modes/FM-0007/",
-    "playbooks/MP-0004/", "case-studies/CS-0001/", "no-such-page/",
+    "playbooks/MP-0004/", "case-studies/CS-0001/", "no-such-page/", ASSESS_PROFILE,
 )
 WITHDRAWN = "failure-modes/FM-0003/"
 
@@ -32,7 +36,7 @@ SYNTHETIC_PAGES = (
     "", "failure-modes/", "matrix/", "browse/", "browse/data-domain/",
     "browse/data-domain/tabular/", "playbooks/", "case-studies/", "trends/", "metrics/",
     "whats-new/", "review/", "quality/", "stewards/", "failure-modes/FM-0300/",
-    "playbooks/MP-0001/", "case-studies/CS-0001/", "no-such-page/",
+    "playbooks/MP-0001/", "case-studies/CS-0001/", "no-such-page/", ASSESS_PROFILE,
 )
 
 # Content wider than the window but clipped, not scrolled, is as unreadable as a

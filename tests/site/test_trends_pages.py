@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from bs4 import BeautifulSoup, Tag
 
 from fmcat.site import charts, trends_pages
 from fmcat.site.trends_pages import Table, TableCell, TableRow
-from tests.conftest import read_page, serve_site
+from tests.conftest import TODAY_FIXTURE, read_page, serve_site
 from tests.site.catalogs import fixture_derived
 
 
@@ -257,3 +258,31 @@ def test_by_category_is_small_multiples_read_without_colour() -> None:
     assert "fmcat-figure--wide" in figure["class"]
     table = figure.find("table")
     assert [th.get_text() for th in table.select("thead th")] == ["Quarter", *categories]
+
+
+def test_metrics_page_lists_the_catalogs_detection_gaps() -> None:
+    # The metrics fixture has one active failure mode without detectors.
+    from fmcat.analysis.metrics import compute_metrics  # noqa: PLC0415
+    from fmcat.core.load import load_catalog  # noqa: PLC0415
+    from tests.conftest import REPO  # noqa: PLC0415
+
+    catalog = load_catalog(REPO / "tests" / "fixtures" / "metrics")
+    report = compute_metrics(catalog, date.fromisoformat(TODAY_FIXTURE))
+    assert [g.failure_mode for g in report.detection_gaps.gaps] == ["FM-0004"]
+    html = trends_pages.metrics_page(report)
+    section = html.split("{#detection-gaps}", 1)[1]
+    assert "1 of 3 current failure modes has no detector a project could wire" in section
+    soup = BeautifulSoup(section, "html.parser")
+    cells = [[td.get_text() for td in tr.find_all("td")] for tr in soup.find_all("tr")[1:]]
+    assert cells == [["FM-0004: Scoring job starved of compute", "high", "no detector"]]
+    link = soup.find("a")
+    assert isinstance(link, Tag) and link["href"] == "../failure-modes/FM-0004/"
+
+
+def test_metrics_page_says_when_the_catalog_has_no_detection_gap() -> None:
+    report = fixture_derived().metrics
+    assert not report.detection_gaps.gaps
+    section = trends_pages.metrics_page(report).split("{#detection-gaps}", 1)[1]
+    considered = report.detection_gaps.considered
+    assert f"Every one of the {considered} current failure modes has a detector" in section
+    assert "<table" not in section.split("\n## ", 1)[0]

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from fmcat.cli.common import (
+    BASE_URL_HELP,
     EXIT_FINDINGS,
     EXIT_OK,
     ROOT_HELP,
     Subparsers,
     UsageError,
+    base_url,
     catalog_root,
     require_valid,
 )
@@ -77,7 +79,8 @@ def _profile(path: str, index: assess.AssessIndex, monitored: frozenset[str],
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
-    index = _index(args)
+    url = base_url(args.base_url)
+    index = assess.rebased(_index(args), url)
     monitored: frozenset[str] = frozenset()
     if args.alerts:
         try:
@@ -143,4 +146,5 @@ def register(subparsers: Subparsers[Any]) -> None:
     cmd.add_argument("--after", metavar="PROFILE",
                      help="the same profile after action: before/after side by side")
     cmd.add_argument("--format", choices=("markdown", "json", "csv"), default="markdown")
+    cmd.add_argument("--base-url", help=BASE_URL_HELP)
     cmd.set_defaults(func=cmd_assess)

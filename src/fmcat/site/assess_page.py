@@ -37,7 +37,8 @@ class ChoiceGroup:
     key: str
     title: str
     choices: tuple[Choice, ...]
-    collapsed: bool
+    collapsed: str
+    """The summary line of a long list folded into a <details>; empty: shown open."""
 
 
 @dataclass(frozen=True)
@@ -48,17 +49,33 @@ class TableRow:
     """(priority, CSS class) per detection column."""
 
 
-def _groups(taxonomy: Taxonomy) -> tuple[ChoiceGroup, ...]:
+def _groups(taxonomy: Taxonomy, playbooks: tuple[tuple[str, str], ...]
+            ) -> tuple[ChoiceGroup, ...]:
+    """The profile's fields, then the action planned (the CLI's --after profile).
+
+    The keys are those of `project.yml` and of the page's address; the
+    planned signals and playbooks are added to those already in place, which
+    is how a team writes its --after profile.
+    """
     exported = taxonomy.model_dump(mode="json")
     titles = dimension_titles(exported)
     groups = [ChoiceGroup(key, titles[key],
-                          tuple(Choice(v, label) for v, label in values.items()), False)
+                          tuple(Choice(v, label) for v, label in values.items()), "")
               for key, values in dimension_vocabularies(exported).items()]
     groups.append(ChoiceGroup("stages", "Stages", tuple(
-        Choice(key, term.title) for key, term in taxonomy.stages.items()), False))
-    groups.append(ChoiceGroup("monitors", "Signals you monitor", tuple(
-        Choice(key, f"{key}: {signal.title}") for key, signal in taxonomy.signals.items()),
-        True))
+        Choice(key, term.title) for key, term in taxonomy.stages.items()), ""))
+    signals = tuple(Choice(key, f"{key}: {signal.title}")
+                    for key, signal in taxonomy.signals.items())
+    adoptable = tuple(Choice(key, f"{key}: {title}") for key, title in playbooks)
+    groups += [
+        ChoiceGroup("monitors", "Signals you monitor", signals, f"{len(signals)} signals"),
+        ChoiceGroup("playbooks", "Playbooks you adopted", adoptable,
+                    f"{len(adoptable)} playbooks"),
+        ChoiceGroup("after_monitors", "After action: signals you will add", signals,
+                    f"{len(signals)} signals"),
+        ChoiceGroup("after_playbooks", "After action: playbooks you will adopt", adoptable,
+                    f"{len(adoptable)} playbooks"),
+    ]
     return tuple(groups)
 
 
@@ -69,12 +86,13 @@ def _table() -> tuple[TableRow, ...]:
         for s in range(LEVELS, 0, -1) for o in range(LEVELS, 0, -1))
 
 
-def assess_page(taxonomy: Taxonomy) -> str:
+def assess_page(taxonomy: Taxonomy, playbooks: tuple[tuple[str, str], ...] = ()) -> str:
+    """The page; `playbooks` are the (ID, title) a project may adopt, by ID."""
     severities = sorted(taxonomy.severities, key=taxonomy.severity_rank, reverse=True)
     frequencies = sorted(taxonomy.frequencies, key=lambda f: taxonomy.frequencies[f].rank,
                          reverse=True)
     html = render_block(
-        "fragments/assess.html", groups=_groups(taxonomy), table=_table(),
+        "fragments/assess.html", groups=_groups(taxonomy, playbooks), table=_table(),
         detections=tuple((d, _DETECTION_WORDS[d]) for d in DETECTIONS),
         severity_scale=tuple((f"S{max(1, LEVELS - n)}", name)
                              for n, name in enumerate(severities)),

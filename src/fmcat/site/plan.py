@@ -136,7 +136,9 @@ def plan_site(catalog: Catalog, *, site_name: str | None = None,
     plan.files.append(GeneratedFile(f"{FAILURE_MODE.url_dir}/index.md", catalog_page(
         listed(catalog), taxonomy, derived.observed)))
     plan.files.append(GeneratedFile("matrix/index.md", matrix_page(listed(catalog), taxonomy)))
-    plan.files.append(GeneratedFile(f"{ASSESS_URL}index.md", assess_page(taxonomy)))
+    adoptable = tuple((e.id, e.record.title)
+                      for e in sorted(catalog.playbooks, key=lambda e: e.id) if e.record.is_listed)
+    plan.files.append(GeneratedFile(f"{ASSESS_URL}index.md", assess_page(taxonomy, adoptable)))
     for src_uri, content in browse_pages(catalog, taxonomy, derived.tags).items():
         plan.files.append(GeneratedFile(src_uri, content))
     listed_records = [e for e in catalog.entries.values() if e.record.is_listed]

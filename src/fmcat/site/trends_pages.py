@@ -206,6 +206,31 @@ def trends_page(report: MetricsReport, *, example_data: bool = False) -> str:
     return page("Trends", "\n".join(parts), wide=True)
 
 
+def detection_gaps_section(report: MetricsReport, url: str) -> str:
+    """The catalog's detection gap: a fact about the catalog, not about any project.
+
+    The catalog does not know which projects assessed themselves, so no
+    adoption figure is shown; only the failure modes an assessment must rate
+    detection `none` for every project.
+    """
+    found = report.detection_gaps
+    head = ("\n## Failure modes no project can detect {#detection-gaps}\n\n"
+            "A failure mode without a detector on a signal with a metric is rated "
+            "detection *none* in every project's assessment, however much it monitors. ")
+    if not found.gaps:
+        return head + (f"Every one of the {found.considered} current failure modes has a "
+                       "detector a project could wire.\n")
+    verb = "has" if len(found.gaps) == 1 else "have"
+    table = Table(["Failure mode", "Severity", "Why"],
+                  caption="Current failure modes without a detector a project could wire")
+    for gap in found.gaps:
+        table.rows.append(TableRow((TableCell(f"{gap.failure_mode}: {gap.title}",
+                                              record_url(gap.failure_mode)),
+                                    TableCell(gap.severity), TableCell(gap.reason))))
+    return (head + f"{len(found.gaps)} of {found.considered} current failure modes {verb} "
+            "no detector a project could wire.\n\n" + render_table(table, url))
+
+
 def metrics_page(report: MetricsReport, *, example_data: bool = False) -> str:
     url = METRICS_URL
     parts = [EXAMPLE_NOTE] if example_data else []
@@ -253,6 +278,7 @@ def metrics_page(report: MetricsReport, *, example_data: bool = False) -> str:
     parts.append("\n## Severity across releases {#releases}\n")
     parts.append(releases_section(report.severity_by_release, url, report.severe_levels,
                                   report.milder_levels))
+    parts.append(detection_gaps_section(report, url))
     freshness, completeness = report.review_freshness, report.completeness
     parts.append("\n## Review freshness and completeness {#freshness}\n\n"
                  f"{freshness.on_time} of {freshness.active} active records are reviewed on "

@@ -39,14 +39,15 @@ Definitions, fixed once so that every number on the site means the same:
 The modules, by what they hold: `quarters` (quarter arithmetic and series),
 `stats` (percentiles, durations, shares), `citations` (what an incident
 cites, resolved), `incidents` (what the log says), `health` (how the
-catalog is used and kept) and `report` (everything at once, the current
-figures and the targets).
+catalog is used and kept), `gaps` (failure modes no project could detect)
+and `report` (everything at once, the current figures and the targets).
 
 Each function makes one pass over the incidents, plus one sort by detection
 time where the order matters (recurrence, first use) and the sorts inside
 the percentiles: O(n log n) at worst, never incidents x incidents.
 """
 
+from fmcat.analysis.metrics.gaps import DetectionGap, DetectionGaps, detection_gaps
 from fmcat.analysis.metrics.health import (
     Adoption,
     AdoptionEffect,
@@ -121,6 +122,8 @@ __all__ = [
     "AdoptionEffect",
     "CompletenessSummary",
     "DataChangeShares",
+    "DetectionGap",
+    "DetectionGaps",
     "DurationStats",
     "DurationTrend",
     "EntryCompleteness",
@@ -144,6 +147,7 @@ __all__ = [
     "current_figures",
     "current_values",
     "data_change_shares",
+    "detection_gaps",
     "duration_stats",
     "either",
     "failure_mode_sparklines",

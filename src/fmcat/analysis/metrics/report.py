@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from fmcat.analysis.metrics.citations import logged_incidents
+from fmcat.analysis.metrics.gaps import DetectionGaps, detection_gaps
 from fmcat.analysis.metrics.health import (
     Adoption,
     AdoptionEffect,
@@ -194,6 +195,7 @@ class MetricsReport:
     playbook_usage: tuple[PlaybookUsage, ...]
     sparklines: QuarterlySeries
     targets: tuple[TargetResult, ...]
+    detection_gaps: DetectionGaps
 
 
 def compute_metrics(catalog: Catalog, today: date,
@@ -232,6 +234,7 @@ def compute_metrics(catalog: Catalog, today: date,
         playbook_usage=playbook_usage(catalog),
         sparklines=failure_mode_sparklines(catalog),
         targets=_described(compare_with_targets(targets, values), figures),
+        detection_gaps=detection_gaps(catalog),
     )
 
 

@@ -17,6 +17,7 @@ from fmcat.exports.assess.index import (
     index_from_catalog,
     index_from_document,
     read_index,
+    rebased,
 )
 from fmcat.exports.assess.profile import Profile, ProfileError, monitored_signals, parse_profile
 from fmcat.exports.assess.render import render_csv, render_json, render_markdown
@@ -41,6 +42,7 @@ __all__ = [
     "monitored_signals",
     "parse_profile",
     "read_index",
+    "rebased",
     "render_csv",
     "render_json",
     "render_markdown",

@@ -37,7 +37,7 @@ from fmcat.analysis.assess import (
 from fmcat.core import body
 from fmcat.core.catalog import Catalog
 from fmcat.core.model import FAILURE_MODE, StrictModel
-from fmcat.exports.documents import ExportError, record_groups
+from fmcat.exports.documents import ExportError, record_groups, site_url
 from fmcat.exports.schema import SCHEMA_VERSION
 
 INDEX_VERSION = "1.0"
@@ -139,6 +139,24 @@ class AssessIndex(StrictModel):
     """Signal → its Prometheus metric, to read monitored signals from a rules file."""
     playbooks: dict[str, IndexPlaybook]
     modes: list[IndexMode]
+
+
+def rebased(index: AssessIndex, base_url: str | None) -> AssessIndex:
+    """The index with its URLs absolute under `base_url`, for a worksheet pasted elsewhere.
+
+    A URL that is already absolute (a catalog.json published with a base
+    URL) is kept as it is.
+    """
+    if not base_url:
+        return index
+
+    def absolute(url: str) -> str:
+        return url if re.match(r"^[a-z][a-z0-9+.-]*:", url) else site_url(url, base_url)
+
+    return index.model_copy(update={
+        "modes": [m.model_copy(update={"url": absolute(m.url)}) for m in index.modes],
+        "playbooks": {key: p.model_copy(update={"url": absolute(p.url)})
+                      for key, p in index.playbooks.items()}})
 
 
 def published_table() -> dict[str, dict[str, dict[str, Priority]]]:
