@@ -58,7 +58,7 @@ def free_port() -> int:
 def shows(url: str, text: str) -> bool:
     """Whether `url` answers with a page that contains `text`."""
     try:
-        with urllib.request.urlopen(url, timeout=RELOAD_TIMEOUT) as response:
+        with urllib.request.urlopen(url, timeout=RELOAD_TIMEOUT) as response:  # noqa: S310
             return text in response.read().decode()
     except (OSError, urllib.error.HTTPError):
         return False

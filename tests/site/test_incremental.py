@@ -13,7 +13,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from fmcat.site import close_session
+from fmcat.site import close_session, settle_session
 
 SERVE_URL = "http://127.0.0.1:8000/"
 OLD_TITLE = "Prior shift changes base rates"
@@ -38,6 +38,9 @@ class Server:
         config.site_url = SERVE_URL
         logging.getLogger("mkdocs").setLevel(logging.ERROR)
         build(config, serve_url=SERVE_URL, dirty=True)
+        # The API files and the search index are written after the build
+        # returns; the site is complete once they are.
+        settle_session(self.site)
 
     def close(self) -> None:
         close_session(self.site)

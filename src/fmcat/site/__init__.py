@@ -4,7 +4,13 @@ The generator adapter (`hooks/fmcat_hooks.py`) imports only these names.
 """
 
 from fmcat.site.build import BuildError, SiteBuild, catalog_root, watched_paths
-from fmcat.site.session import ServeSession, close_session, find_session, open_session
+from fmcat.site.session import (
+    ServeSession,
+    close_session,
+    find_session,
+    open_session,
+    settle_session,
+)
 
 __all__ = ["BuildError", "ServeSession", "SiteBuild", "catalog_root", "close_session",
-           "find_session", "open_session", "watched_paths"]
+           "find_session", "open_session", "settle_session", "watched_paths"]

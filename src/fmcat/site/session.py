@@ -39,6 +39,14 @@ def open_session(site_dir: Path, *, shared: Iterable[Path], dirty: bool) -> Serv
     return _SESSIONS[key]
 
 
+def settle_session(site_dir: Path) -> None:
+    """Wait until the serve session of `site_dir` has written everything of its last
+    build (the API files and search index come after the pages)."""
+    session = find_session(site_dir)
+    if session is not None and session.incremental is not None:
+        session.incremental.settle()
+
+
 def close_session(site_dir: Path) -> None:
     session = _SESSIONS.pop(site_dir.resolve(), None)
     if session is not None and session.incremental is not None:
