@@ -110,6 +110,10 @@ class SiteBuild:
                  incremental: Incremental | None = None) -> None:
         if not directory_urls:
             raise BuildError("use_directory_urls must stay true; entry URLs depend on it")
+        if incremental is not None:
+            # The last save's deferred work parses record bodies with a
+            # shared parser that is not thread-safe: loading must not overlap.
+            incremental.settle()
         catalog = load_checked(root, today=build_date())
         try:
             require_no_errors(catalog)

@@ -23,7 +23,8 @@ What dirty mode does not know, this module does:
 - what no page waits for (the API files, drills and redirects, and the
   Pagefind index) is written after the build returns, so the saved page is
   served without waiting for it (`defer`); the next build waits for it
-  before it touches the site or the search stand-ins (`settle`), and a
+  before it loads the catalog (it parses bodies with a parser that is not
+  thread-safe) or touches the site (`settle`), and a
   failure there is logged and makes the next build start clean.
 
 One `Incremental` lives for a serve session; it holds only fingerprints and
