@@ -30,7 +30,7 @@ class Server:
         self.first = True
         self.rendered: list[str] = []
 
-    def rebuild(self) -> None:
+    def rebuild(self, *, settle: bool = True) -> None:
         config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(self.site))
         if self.first:
             config.plugins.on_startup(command="serve", dirty=True)
@@ -40,7 +40,8 @@ class Server:
         build(config, serve_url=SERVE_URL, dirty=True)
         # The API files and the search index are written after the build
         # returns; the site is complete once they are.
-        settle_session(self.site)
+        if settle:
+            settle_session(self.site)
 
     def close(self) -> None:
         close_session(self.site)
@@ -105,6 +106,23 @@ def test_dirty_rebuilds_equal_a_clean_build_after_each_edit(catalog_dir: Path,
             server.rebuild()
             clean = clean_build(catalog_dir, tmp_path / f"clean-{step}")
             assert differences(server.site, clean) == [], f"after the {name} edit"
+    finally:
+        server.close()
+
+
+def test_saves_in_quick_succession_equal_a_clean_build(catalog_dir: Path,
+                                                        tmp_path: Path) -> None:
+    """Each save comes before the last one's API files and search index are
+    written (they are written after the page is served)."""
+    server = Server(catalog_dir, tmp_path / "served")
+    try:
+        server.rebuild(settle=False)
+        for _, change in edits(catalog_dir)[:4]:  # title, severity, tag, add
+            change()
+            server.rebuild(settle=False)
+        settle_session(server.site)
+        clean = clean_build(catalog_dir, tmp_path / "clean")
+        assert differences(server.site, clean) == []
     finally:
         server.close()
 
