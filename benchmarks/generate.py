@@ -42,9 +42,9 @@ def generate(dest: Path, n_entries: int, *, seed: int = 7) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    for name in ["mkdocs.yml", "taxonomy.yml"]:
+    for name in ["mkdocs.yml", "taxonomy.yml", "fmcat.yml"]:
         shutil.copy(REPO / name, dest / name)
-    for folder in ["docs", "overrides", "hooks", "playbooks", "case-studies"]:
+    for folder in ["docs", "hooks", "playbooks", "case-studies"]:
         shutil.copytree(REPO / folder, dest / folder)
     taxonomy_text = (REPO / "taxonomy.yml").read_text(encoding="utf-8")
     vocab = _vocabularies(taxonomy_text)

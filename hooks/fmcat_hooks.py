@@ -26,6 +26,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from fmcat.site import (
+    SCRIPTS,
+    STYLESHEETS,
+    THEME_DIR,
     BuildError,
     ServeSession,
     SiteBuild,
@@ -34,6 +37,7 @@ from fmcat.site import (
     find_session,
     open_session,
     watched_paths,
+    with_engine_assets,
 )
 
 log = logging.getLogger("mkdocs.plugins.fmcat")
@@ -97,7 +101,18 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for level, text in _build.messages:
         log.log(level, text)
     config.extra["fmcat"] = _build.home
+    _use_engine_theme(config)
     return config
+
+
+def _use_engine_theme(config: MkDocsConfig) -> None:
+    """The engine's overrides, CSS and JS come from the installed package: after
+    the catalog's own custom_dir, before Material; its assets listed first."""
+    dirs, engine = config.theme.dirs, str(THEME_DIR)
+    if engine not in dirs:
+        dirs.insert(1 if config.theme.custom_dir else 0, engine)
+    config.extra_css = with_engine_assets(config.extra_css, STYLESHEETS)
+    config.extra_javascript = with_engine_assets(config.extra_javascript, SCRIPTS)
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -130,11 +145,14 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         # nothing reads it after rendering; for our generated pages that is
         # the whole catalog again. The title comes from meta, not from here.
         page.markdown = ""
-    return _build.finish_html(page.file.src_uri, html)
+    # MkDocs holds every page's HTML from here until the build ends; the build
+    # keeps it on disk instead, and on_page_context puts it back for writing.
+    _build.park_content(page.file.src_uri, _build.finish_html(page.file.src_uri, html))
+    return ""
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    # overrides/partials/nav.html wraps Material's own nav partial, which it
+    # The engine theme's partials/nav.html wraps Material's own nav partial, which it
     # reaches as `material/partials/nav.html`.
     material = Path(material_templates.__file__).parent
     assert env.loader is not None
@@ -142,18 +160,22 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     return env
 
 
+@event_priority(100)  # the page's HTML is back before any plugin reads it
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig,
                     nav: Any) -> dict[str, Any]:
     assert _build is not None
+    content = _build.take_content(page.file.src_uri)
+    if content is not None:
+        page.content = content
     context.update(_build.page_context(page.file.src_uri, page.url))
     return context
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     assert _build is not None
+    page.content = None  # written; MkDocs would keep it until the build ends
     with _plugin_errors():
-        _build.add_page(page.file.src_uri, page.file.dest_uri, output)
-    return output
+        return _build.finish_page(page.file.src_uri, page.file.dest_uri, output)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -27,14 +27,15 @@ TODAY_FIXTURE = "2026-11-25"
 
 
 def site_config_text(repo: Path = REPO) -> str:
-    """The repo's mkdocs.yml, pointed at this checkout's hooks and overrides."""
+    """The repo's mkdocs.yml, pointed at this checkout's hooks (the theme comes
+    from the installed package)."""
     text = (repo / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("custom_dir: overrides", f"custom_dir: {repo / 'overrides'}")
     text = text.replace("- hooks/fmcat_hooks.py", f"- {repo / 'hooks' / 'fmcat_hooks.py'}")
     head, _, _ = text.partition("\nnav:\n")
     _, _, tail = text.partition("\nvalidation:\n")
     nav = ("\nnav:\n  - Home: index.md\n  - Catalog: failure-modes/index.md\n"
            "  - Matrix: matrix/index.md\n  - Browse: browse/index.md\n"
+           "  - External IDs: external/index.md\n"
            "  - Playbooks: playbooks/index.md\n  - Case studies: case-studies/index.md\n"
            "  - Trends: trends/index.md\n  - Metrics: metrics/index.md\n"
            "  - Governance:\n      - What's new: whats-new/index.md\n"
@@ -56,7 +57,6 @@ def catalog_dir(tmp_path: Path) -> Path:
     """A writable copy of the fixture catalog, with a site config."""
     dest = tmp_path / "catalog"
     shutil.copytree(FIXTURE, dest)
-    shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
     (dest / "mkdocs.yml").write_text(site_config_text(), encoding="utf-8")
     return dest
 
@@ -88,8 +88,8 @@ def build_site(root: Path, *, strict: bool = False) -> Path:
     return site
 
 
-REPO_FILES = ("mkdocs.yml", "taxonomy.yml", "metrics.yml")
-REPO_FOLDERS = ("docs", "overrides", "hooks", "entries", "playbooks", "case-studies",
+REPO_FILES = ("mkdocs.yml", "taxonomy.yml", "metrics.yml", "fmcat.yml")
+REPO_FOLDERS = ("docs", "hooks", "entries", "playbooks", "case-studies",
                 "incidents")
 
 
@@ -138,7 +138,6 @@ def built_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One strict build of the fixture catalog, shared by read-only tests."""
     dest = tmp_path_factory.mktemp("built") / "catalog"
     shutil.copytree(FIXTURE, dest)
-    shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
     (dest / "mkdocs.yml").write_text(site_config_text(), encoding="utf-8")
     return build_site(dest, strict=True)
 

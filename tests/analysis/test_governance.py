@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import date
@@ -201,7 +200,6 @@ def test_draft_and_deprecated_pages_show_their_status(root: Path) -> None:
           "status: deprecated\nstatus_reason: Split into narrower entries.\n"
           "superseded_by: FM-0002")
     (root / "mkdocs.yml").write_text(site_config_text())
-    shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
     site = build_site(root)
     draft = read_page(site, "failure-modes/FM-0002/").select_one(".fmcat-status-banner")
     assert "draft" in draft.get_text()

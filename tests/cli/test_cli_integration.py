@@ -109,7 +109,9 @@ def test_export_usage_errors(argv: list[str],
     assert capsys.readouterr().err.startswith("error: ")
 
 
-def test_export_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a folder without fmcat.yml: the default name
     assert main(["export", "schema"]) == 0
     assert json.loads(capsys.readouterr().out) == json_schemas()["catalog.json"]
     folder = tmp_path / "schema"

@@ -10,8 +10,8 @@ import pytest
 from fmcat import __version__
 from fmcat.cli.main import build_parser, main
 
-COMMANDS = ["validate", "new", "review", "codeowners", "import", "export", "recommend",
-            "drill", "link", "rules"]
+COMMANDS = ["validate", "init", "new", "review", "codeowners", "import", "export", "recommend",
+            "assess", "drill", "link", "rules"]
 
 
 def test_every_command_group_is_registered_in_help_order() -> None:

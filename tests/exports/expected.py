@@ -26,7 +26,7 @@ def expected_api_files(catalog: Catalog, base_url: str | None = None) -> dict[st
     for entry in catalog.entries.values():
         for retired in retired_ids(entry, catalog):
             files[api_path(retired)] = files[api_path(entry.id)]
-    for name, schema in json_schemas().items():
+    for name, schema in json_schemas(catalog.settings.name).items():
         files[f"api/schema/{name}"] = dumps(schema)
     return dict(sorted(files.items()))
 

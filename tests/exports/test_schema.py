@@ -34,7 +34,7 @@ def _validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
 def test_every_schema_names_its_dialect_and_the_file_list_is_fixed() -> None:
     schemas = json_schemas()
     assert list(schemas) == sorted(schemas)
-    assert set(schemas) == {"catalog.json", *SCHEMA_OF_KIND.values(),
+    assert set(schemas) == {"catalog.json", "assess-worksheet.json", *SCHEMA_OF_KIND.values(),
                             *(f"source/{name}" for name in (*SCHEMA_OF_KIND.values(),
                                                             "taxonomy.json"))}
     assert all(schema["$schema"] == JSON_SCHEMA_DIALECT for schema in schemas.values())
@@ -57,11 +57,12 @@ def test_exported_shapes_require_every_field_and_source_shapes_only_what_has_no_
 
 @pytest.mark.parametrize("root", [FIXTURE, REPO], ids=["fixture", "repo"])
 def test_export_validates_against_the_exported_schemas(tmp_path: Path, root: Path) -> None:
-    write_api_stream(load_catalog(root), tmp_path, BASE)
+    catalog = load_catalog(root)
+    write_api_stream(catalog, tmp_path, BASE)
     files = read_tree(tmp_path)
     schemas = {name.removeprefix("api/schema/"): json.loads(text)
                for name, text in files.items() if name.startswith("api/schema/")}
-    assert schemas == json_schemas()
+    assert schemas == json_schemas(catalog.settings.name)
     for schema in schemas.values():
         jsonschema.Draft202012Validator.check_schema(schema)
     _validator(schemas["catalog.json"]).validate(json.loads(files["api/catalog.json"]))

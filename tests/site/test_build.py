@@ -140,6 +140,21 @@ def test_page_context_names_what_the_overrides_read(build: SiteBuild) -> None:
     assert hand_written["fmcat_page"] is None and hand_written["fmcat_nav_key"] == ""
 
 
+def test_a_pages_html_waits_on_disk_until_the_page_is_written(build: SiteBuild) -> None:
+    """The generator renders every page before writing any; held in memory,
+    that HTML grew a build's peak memory by the size of the whole site."""
+    build.park_content("failure-modes/FM-0001.md", "<p>FM-0001</p>")
+    build.park_content("index.md", "<p>home</p>")
+    parked = list((build.scratch / "content").iterdir())
+    assert sorted(p.read_text(encoding="utf-8") for p in parked) == [
+        "<p>FM-0001</p>", "<p>home</p>"]
+    assert build.take_content("failure-modes/FM-0001.md") == "<p>FM-0001</p>"
+    assert build.take_content("failure-modes/FM-0001.md") is None  # once
+    assert build.take_content("never-parked.md") is None
+    assert [p.read_text(encoding="utf-8") for p in (build.scratch / "content").iterdir()] \
+        == ["<p>home</p>"]
+
+
 def test_close_removes_the_scratch_folder(root: Path) -> None:
     made = _build(root)
     made.source_files(set())

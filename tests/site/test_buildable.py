@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from fmcat.core.findings import Severity
 from fmcat.core.load import load_checked
-from tests.conftest import FIXTURE, REPO, build_site, site_config_text
+from tests.conftest import FIXTURE, build_site, site_config_text
 
 pytestmark = pytest.mark.slow  # the last test counts the builds of the first
 
@@ -79,7 +79,6 @@ def test_a_catalog_that_validates_builds(change: dict[str, object]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "catalog"
         shutil.copytree(FIXTURE, root)
-        shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
         (root / "mkdocs.yml").write_text(site_config_text(), encoding="utf-8")
         _write(root, change)
         catalog = load_checked(root)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURE, REPO, build_site, serve_site, site_config_text
+from tests.conftest import FIXTURE, build_site, serve_site, site_config_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,7 +37,6 @@ def _retitle(path: Path, title: str) -> None:
 def hostile_catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     dest = tmp_path_factory.mktemp("export") / "catalog"
     shutil.copytree(FIXTURE, dest)
-    shutil.copytree(REPO / "docs" / "assets", dest / "docs" / "assets")
     (dest / "mkdocs.yml").write_text(site_config_text(), encoding="utf-8")
     _retitle(dest / "entries" / "FM-0001-covariate-shift.md", FORMULA)
     _retitle(dest / "entries" / "FM-0002-prior-shift.md", PLUS)

@@ -18,7 +18,7 @@ def test_plan_adds_every_record_listing_governance_page_and_feed() -> None:
             "playbooks/index.md", "case-studies/index.md", "review/index.md",
             "quality/index.md", "stewards/index.md", "whats-new/index.md", "trends/index.md",
             "metrics/index.md", "feed.xml", "feed.json"} <= uris
-    assert site.record_pages <= uris
+    assert site.record_pages.keys() <= uris
     css = next(f for f in site.files if f.src_uri == "assets/fmcat-charts.css")
     assert css.content == chart_css()
 
@@ -48,7 +48,7 @@ def test_take_files_hands_them_over_once() -> None:
 
 
 def test_finish_holds_generated_html_out_of_markdown_pages() -> None:
-    site = plan.SitePlan(None, None, [  # type: ignore[arg-type]
+    site = plan.SitePlan(None, None, None, [  # type: ignore[arg-type]
         plan.GeneratedFile("a/index.md", "text\n\n<table>\n<tr></tr>\n</table>\n"),
         plan.GeneratedFile("feed.xml", "<feed/>")]).finish()
     held = site.files[0].content
@@ -66,3 +66,19 @@ def test_redirects_cover_ids_lower_case_and_aliases() -> None:
     assert targets["FM-0099/"] == "failure-modes/FM-0002/"  # a retired ID
     assert targets["failure-modes/FM-0099/"] == "failure-modes/FM-0002/"
     assert targets["old/prior-shift/"] == "failure-modes/FM-0002/"  # a path alias
+
+
+def test_record_views_are_made_when_their_page_is_written() -> None:
+    """One view at a time, not one per record for the whole build: the theme
+    asks twice per page (the card, and whether search indexes it)."""
+    site = plan.plan_site(fixture_catalog())
+    first = site.view_for("failure-modes/FM-0001.md")
+    assert first is not None and first.id == "FM-0001"
+    assert site.view_for("failure-modes/FM-0001.md") is first
+    assert site.indexed("failure-modes/FM-0001.md") is True
+    other = site.view_for("playbooks/MP-0009.md")
+    assert other is not None and other.id == "MP-0009"
+    assert site.view_for("matrix/index.md") is None
+    assert not any(isinstance(value, dict) and any(
+        type(v).__name__ == "RecordView" for v in value.values())
+        for value in vars(site).values())

@@ -141,7 +141,22 @@ def test_mitigation_rows_carry_what_on_call_needs_from_each_playbook() -> None:
     assert isinstance(long, Playbook)
     brief = records.playbook_brief(long)
     assert brief.first_steps == ("Step 1.", "Step 2.", "Step 3.")
-    assert brief.more_steps == Link("All 5 steps", "playbooks/MP-0009/#steps")
+    assert brief.more_steps == Link("All 5 steps in full", "playbooks/MP-0009/#steps")
+
+
+def test_a_failure_mode_page_shows_each_first_step_by_its_first_sentence() -> None:
+    """The playbook page has the steps in full; repeating them at full length
+    on every failure mode that cites the playbook made the Mitigation section
+    the largest part of an entry page (issue #14: page size)."""
+    record = fixture_catalog().entries["MP-0009"].record.model_copy(update={"steps": [
+        "Route the segment to the baseline. It uses only inputs that stay up, e.g. the "
+        "account age.", "Watch the queue (not the model).", "Reopen after an hour."]})
+    assert isinstance(record, Playbook)
+    brief = records.playbook_brief(record)
+    assert brief.first_steps == ("Route the segment to the baseline.",
+                                 "Watch the queue (not the model).", "Reopen after an hour.")
+    # Three steps, one of them shortened: the link says where the rest is.
+    assert brief.more_steps == Link("All 3 steps in full", "playbooks/MP-0009/#steps")
 
 
 def test_playbook_view_formats_durations() -> None:

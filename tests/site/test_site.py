@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from material import templates as material_templates
 from mkdocs.exceptions import Abort
 
 from fmcat.core.load import load_catalog, load_checked
 from fmcat.core.urls import alias_key, reserved_by
-from tests.conftest import FIXTURE, REPO, broken_links, build_site, read_page
+from tests.conftest import FIXTURE, broken_links, build_site, read_page
 
 FIXED_ANCHORS = ["summary", "symptoms", "latent-conditions", "reproduction", "detection",
                  "mitigation", "rationale", "checklist", "history"]
@@ -246,7 +247,7 @@ def test_trends_and_metrics_pages_have_charts_with_their_numbers(built_fixture: 
 
 def test_the_site_publishes_the_api_and_drills(built_fixture: Path) -> None:
     document = json.loads((built_fixture / "api" / "catalog.json").read_text())
-    assert document["schema_version"] == "1.1"
+    assert document["schema_version"] == "1.2"
     assert {s["kind"] for s in document["taxonomy"]["signals"].values()} <= {"gauge", "counter"}
     ids = {r["id"] for r in document["failure_modes"]}
     assert ids == {"FM-0001", "FM-0002", "FM-0003"}  # withdrawn FM-0003 too, by status
@@ -284,14 +285,17 @@ def test_every_top_level_name_of_the_site_is_reserved_from_aliases(built_fixture
 @pytest.mark.slow
 def test_record_pages_are_the_same_without_the_nav_cache(
         built_fixture: Path, catalog_dir: Path, tmp_path: Path) -> None:
-    """overrides/partials/nav.html renders Material's nav once per folder for
-    records; without that override every page must come out byte for byte the same."""
-    plain = tmp_path / "overrides"
-    shutil.copytree(REPO / "overrides", plain)
-    (plain / "partials" / "nav.html").unlink()
+    """The engine theme's partials/nav.html renders Material's nav once per folder
+    for records; with Material's own nav partial in its place (a catalog's
+    custom_dir comes first) every page must come out byte for byte the same."""
+    plain = tmp_path / "plain"
+    (plain / "partials").mkdir(parents=True)
+    shutil.copy(Path(material_templates.__file__).parent / "partials" / "nav.html",
+                plain / "partials" / "nav.html")
     config = catalog_dir / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
-        f"custom_dir: {REPO / 'overrides'}", f"custom_dir: {plain}"), encoding="utf-8")
+        "  name: material\n", f"  name: material\n  custom_dir: {plain}\n", 1),
+        encoding="utf-8")
     site = build_site(catalog_dir)
     pages = sorted(p.relative_to(built_fixture) for p in built_fixture.rglob("index.html"))
     assert len(pages) > 20

@@ -7,6 +7,6 @@ similarity). Imports only `fmcat.core`; the site, the exports and the CLI
 read these results.
 """
 
-from fmcat.analysis import codeowners, discovery, governance, metrics
+from fmcat.analysis import assess, codeowners, discovery, governance, metrics
 
-__all__ = ["codeowners", "discovery", "governance", "metrics"]
+__all__ = ["assess", "codeowners", "discovery", "governance", "metrics"]

@@ -1,6 +1,8 @@
-"""Writing records for people: `fmcat new` (`scaffold`) and `fmcat import incidents`
-(`importer`). Both write into the catalog's folders, and both refuse rather than
-write a file that `fmcat validate` would reject or that would overwrite another."""
+"""Writing for people: `fmcat new` (`scaffold`) and `fmcat import incidents`
+(`importer`) write records into the catalog's folders, and both refuse rather
+than write a file that `fmcat validate` would reject or that would overwrite
+another; `fmcat init` (`init`) writes a new catalog folder, only into an
+empty one."""
 
 from fmcat.authoring.importer import (
     MAPPING_EXPLAINED,
@@ -10,6 +12,7 @@ from fmcat.authoring.importer import (
     import_incidents,
     load_mapping,
 )
+from fmcat.authoring.init import InitError, init_catalog
 from fmcat.authoring.scaffold import NEW_KINDS, ScaffoldError, create_record
 
 __all__ = [
@@ -17,9 +20,11 @@ __all__ = [
     "NEW_KINDS",
     "ImportMapping",
     "ImportReport",
+    "InitError",
     "ScaffoldError",
     "create_record",
     "format_report",
     "import_incidents",
+    "init_catalog",
     "load_mapping",
 ]

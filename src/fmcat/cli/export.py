@@ -25,7 +25,9 @@ from fmcat.cli.common import (
     emit,
     require_valid,
 )
+from fmcat.core.findings import format_text, has_errors
 from fmcat.core.inert import escape_json
+from fmcat.core.settings import load_settings
 from fmcat.exports import alerts
 from fmcat.exports import documents as export
 from fmcat.exports.schema import json_schemas
@@ -46,9 +48,18 @@ def cmd_export_catalog(args: argparse.Namespace) -> int:
 
 
 def cmd_export_schema(args: argparse.Namespace) -> int:
-    schemas = json_schemas()
+    """The schemas need no records, only the catalog's name from its `fmcat.yml`
+    (the defaults where there is none, so this runs in any folder)."""
+    root = Path(args.root) if args.root else Path.cwd()
+    if not root.is_dir():
+        raise UsageError(f"--root {root}: not a directory")
+    settings, problems = load_settings(root)
+    if has_errors(problems):
+        print(format_text(problems), file=sys.stderr)
+        return EXIT_FINDINGS
+    schemas = json_schemas(settings.name)
     if not args.output:
-        sys.stdout.write(export.dumps(schemas["catalog.json"]))
+        sys.stdout.write(escape_json(export.dumps(schemas["catalog.json"])))
         return EXIT_OK
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
@@ -89,6 +100,8 @@ def register(subparsers: Subparsers[Any]) -> None:
 
     schema = export_sub.add_parser(
         "schema", help="JSON Schemas of the exported records and of the source files")
+    schema.add_argument("--root", help="catalog folder whose fmcat.yml names the catalog "
+                        "(default: the current folder)")
     schema.add_argument("-o", "--output", metavar="DIR",
                         help="write every schema here (default: print the catalog schema)")
     schema.set_defaults(func=cmd_export_schema)

@@ -13,16 +13,28 @@ import sys
 from collections.abc import Sequence
 
 from fmcat import __version__
-from fmcat.cli import codeowners, drill, export, importing, link, new, recommend, review, validate
+from fmcat.cli import (
+    assess,
+    codeowners,
+    drill,
+    export,
+    importing,
+    init,
+    link,
+    new,
+    recommend,
+    review,
+    validate,
+)
 from fmcat.cli.common import Parser, run_command
 
-REGISTRARS = (validate.register, new.register, review.register, codeowners.register,
-              importing.register, export.register, recommend.register, drill.register,
-              link.register, validate.register_rules)
+REGISTRARS = (validate.register, init.register, new.register, review.register, codeowners.register,
+              importing.register, export.register, recommend.register, assess.register,
+              drill.register, link.register, validate.register_rules)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="fmcat", description="Failure Mode Catalog tools.")
+    parser = Parser(prog="fmcat", description="Tools for catalogs of failure modes.")
     parser.add_argument("--version", action="version", version=f"fmcat {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for register in REGISTRARS:

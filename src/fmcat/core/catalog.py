@@ -20,6 +20,7 @@ from fmcat.core.model import (
     Playbook,
     Record,
 )
+from fmcat.core.settings import CatalogSettings
 from fmcat.core.taxonomy import Taxonomy
 
 
@@ -51,6 +52,7 @@ class Catalog:
     root: Path
     taxonomy: Taxonomy | None
     today: date
+    settings: CatalogSettings = field(default_factory=CatalogSettings)
     entries: dict[str, Entry] = field(default_factory=dict)
     incidents: dict[str, IncidentEntry] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)

@@ -66,6 +66,9 @@ _RULES = [
     Rule("FMC030", Severity.ERROR, "value not in the taxonomy"),
     Rule("FMC031", Severity.ERROR, "invalid taxonomy file"),
     Rule("FMC032", Severity.WARNING, "signal kind contradicts its metric name"),
+    Rule("FMC037", Severity.ERROR, "unknown external ID scheme"),
+    Rule("FMC038", Severity.ERROR, "external ID does not match its scheme's pattern"),
+    Rule("FMC039", Severity.ERROR, "external ID listed twice"),
     # Body.
     Rule("FMC040", Severity.ERROR, "required section missing"),
     Rule("FMC041", Severity.ERROR, "section is empty"),

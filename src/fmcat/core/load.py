@@ -29,6 +29,7 @@ from fmcat.core.model import (
     FailureMode,
     Incident,
 )
+from fmcat.core.settings import load_settings
 from fmcat.core.targets import load_targets
 from fmcat.core.taxonomy import load_taxonomy
 from fmcat.core.validation import validate_document
@@ -67,8 +68,10 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
     """Read every record under `root`, validate it and build the indexes."""
     root = Path(root)
     taxonomy, findings = load_taxonomy(root)
-    catalog = Catalog(root=root, taxonomy=taxonomy, today=today or build_date())
-    catalog.findings.extend(findings)
+    settings, problems = load_settings(root)
+    catalog = Catalog(root=root, taxonomy=taxonomy, today=today or build_date(),
+                      settings=settings)
+    catalog.findings.extend([*findings, *problems])
     seen: dict[str, Document] = {}
     real_root = root.resolve()
     for kind in KINDS:

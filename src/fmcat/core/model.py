@@ -101,6 +101,12 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=int(text[:-1]) * _UNIT_SECONDS[text[-1]])
 
 
+# --- external IDs (fmcat.core.external checks them against taxonomy.yml) -----
+ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                              max_length=100)]
+ExternalIds = dict[str, list[ExternalId]]
+"""`{scheme: [ID, …]}`: IDs of the record in other taxonomies (ATLAS, OWASP, CWE)."""
+
 Status = Literal["draft", "active", "deprecated", "withdrawn"]
 MitigationKind = Literal["prevent", "detect", "respond", "recover"]
 Action = Literal["log", "alert", "page", "auto-rollback"]
@@ -140,6 +146,7 @@ class Record(StrictModel):
     revisions: list[Revision] = []
     references: list[Reference] = []
     aliases: list[str] = []
+    external_ids: ExternalIds = {}
 
     @property
     def is_active(self) -> bool:

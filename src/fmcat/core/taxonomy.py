@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationError
 
+from fmcat.core.external import ExternalScheme, SchemeKey, scheme_hint
 from fmcat.core.findings import Finding, finding
 from fmcat.core.frontmatter import parse_yaml, read_file
 from fmcat.core.model import StrictModel
@@ -73,6 +74,9 @@ class Taxonomy(StrictModel):
     customer_segment: dict[str, Term]
     signals: dict[str, Signal]
     stewards: dict[str, Steward]
+    # Other taxonomies records cite by ID (fmcat.core.external).
+    external_schemes: dict[SchemeKey, ExternalScheme] = Field(
+        default_factory=dict, json_schema_extra={"additionalProperties": False})
 
     def vocabulary(self, name: str) -> dict[str, Term] | dict[str, RankedTerm] | dict[
         str, Signal] | dict[str, Steward]:
@@ -115,7 +119,8 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy | None, list[Finding]]:
             problems.append(finding(
                 "FMC031", TAXONOMY_FILE, doc.line_of(loc), ".".join(map(str, loc)),
                 error["msg"],
-                KIND_HINT if is_kind else "see the comments at the top of taxonomy.yml",
+                KIND_HINT if is_kind else scheme_hint(loc)
+                or "see the comments at the top of taxonomy.yml",
             ))
         return None, problems
     findings = [finding("FMC031", f.file, f.line, f.field, f.message, f.hint)

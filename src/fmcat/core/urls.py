@@ -63,8 +63,8 @@ SITE_FOLDERS = ("assets", "search", "pagefind", "api", "drills")
 """Folders of the site root that hold no record page: theme and our assets,
 Material's search index, Pagefind, the API and the drills."""
 
-GENERATED_PAGES = ("matrix", "browse", "review", "quality", "stewards", "whats-new", "trends",
-                   "metrics", "feed.xml", "feed.json")
+GENERATED_PAGES = ("matrix", "assess", "browse", "review", "quality", "stewards", "whats-new",
+                   "trends", "metrics", "feed.xml", "feed.json", "external")
 """Top-level pages and files the site plans besides the record folders."""
 
 

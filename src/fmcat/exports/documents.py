@@ -144,9 +144,13 @@ def _head(taxonomy: Taxonomy, base_url: str | None) -> dict[str, Any]:
     }
 
 
-def _record_groups(catalog: Catalog, base_url: str | None
-                   ) -> dict[str, Iterator[dict[str, Any]]]:
-    """The record lists of `catalog.json`, each made one document at a time, by ID."""
+def record_groups(catalog: Catalog, base_url: str | None = None
+                  ) -> dict[str, Iterator[dict[str, Any]]]:
+    """The record lists of `catalog.json`, each made one document at a time, by ID.
+
+    Public for readers that need every record's document but not all of them
+    at once (the assess index at 20,000 entries).
+    """
     return {
         "failure_modes": _record_stream(catalog, FAILURE_MODE, base_url),
         "playbooks": _record_stream(catalog, PLAYBOOK, base_url),
@@ -172,7 +176,7 @@ def catalog_document(catalog: Catalog, base_url: str | None = None) -> dict[str,
     own file in `api/`, so one schema describes both.
     """
     head = _head(_taxonomy(catalog), base_url)
-    groups = _record_groups(catalog, base_url)
+    groups = record_groups(catalog, base_url)
     return {**head, **{key: list(documents) for key, documents in groups.items()}}
 
 
@@ -195,7 +199,7 @@ def write_api_stream(catalog: Catalog, site_dir: Path, base_url: str | None = No
     file and, indented, into the catalog.
     """
     head = _head(_taxonomy(catalog), base_url)
-    groups = _record_groups(catalog, base_url)
+    groups = record_groups(catalog, base_url)
     written = 0
     target = site_dir / API_DIR / "catalog.json"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -221,7 +225,7 @@ def write_api_stream(catalog: Catalog, site_dir: Path, base_url: str | None = No
             out.write("[]" if first else "\n  ]")
         out.write("\n}\n")
     written += 1
-    for name, schema in json_schemas().items():
+    for name, schema in json_schemas(catalog.settings.name).items():
         path = site_dir / API_DIR / "schema" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dumps(schema), encoding="utf-8")

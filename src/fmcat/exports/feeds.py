@@ -61,7 +61,7 @@ def atom_feed(changes: Sequence[Change], *, site_name: str, site_url: str | None
         f"  <updated>{updated}</updated>",
         f"  <link rel=\"self\" href={quoteattr(_link(site_url, 'feed.xml'))}/>",
         f"  <link rel=\"alternate\" href={quoteattr(_link(site_url, 'whats-new/'))}/>",
-        "  <author><name>Failure Mode Catalog stewards</name></author>",
+        f"  <author><name>{_text(site_name)} stewards</name></author>",
     ]
     for change in items:
         lines += [

@@ -17,10 +17,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from fmcat.core.model import CaseStudy, FailureMode, Incident, Playbook, StrictModel
+from fmcat.core.settings import DEFAULT_NAME
 from fmcat.core.taxonomy import Taxonomy
+from fmcat.exports.worksheet_schema import WorksheetShape
 
-SCHEMA_VERSION = "1.1"  # 1.1: signals carry their kind (gauge or counter)
-"""Version of the export format; see the module docstring for when it changes."""
+SCHEMA_VERSION = "1.2"
+"""Version of the export format; see the module docstring for when it changes.
+1.1: signals carry their kind (gauge or counter); 1.2: records carry
+`external_ids` and the taxonomy its `external_schemes`."""
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -107,8 +111,8 @@ class ExportedIncident(Incident):
 class ExportedCatalog(_Exported):
     """The whole catalog in one document: `api/catalog.json`."""
 
-    model_config = ConfigDict(title="Failure Mode Catalog")
-    schema_version: Literal["1.1"]
+    model_config = ConfigDict(title=DEFAULT_NAME)  # the catalog's own name, by json_schemas
+    schema_version: Literal["1.2"]
     generator: str
     base_url: str | None
     taxonomy: Taxonomy
@@ -123,6 +127,8 @@ _RECORD_SCHEMAS: dict[str, type[BaseModel]] = {
     "playbook.json": ExportedPlaybook,
     "case-study.json": ExportedCaseStudy,
     "incident.json": ExportedIncident,
+    # Not a record: the output of `fmcat assess --format json`.
+    "assess-worksheet.json": WorksheetShape,
 }
 _SOURCE_SCHEMAS: dict[str, type[BaseModel]] = {
     # What contributors write: front matter of the Markdown files and the
@@ -135,9 +141,10 @@ _SOURCE_SCHEMAS: dict[str, type[BaseModel]] = {
 }
 
 
-def json_schemas() -> dict[str, dict[str, Any]]:
-    """JSON Schemas by file name: the catalog document, each exported record
-    kind, and (under `source/`) the files contributors write.
+def json_schemas(name: str = DEFAULT_NAME) -> dict[str, dict[str, Any]]:
+    """JSON Schemas by file name: the catalog document, titled with the catalog's
+    `name` (from its `fmcat.yml`), each exported record kind, and (under
+    `source/`) the files contributors write.
 
     Exported shapes use pydantic's serialization mode (what `model_dump(
     mode="json")` writes: dates as strings, every field present); source
@@ -145,12 +152,13 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     """
     schemas: dict[str, dict[str, Any]] = {}
     exported: dict[str, type[BaseModel]] = {"catalog.json": ExportedCatalog, **_RECORD_SCHEMAS}
-    for name, model in exported.items():
+    for file, model in exported.items():
         schema = model.model_json_schema(mode="serialization")
-        schemas[name] = _portable({"$schema": JSON_SCHEMA_DIALECT, **schema}, require_all=True)
-    for name, model in _SOURCE_SCHEMAS.items():
+        schemas[file] = _portable({"$schema": JSON_SCHEMA_DIALECT, **schema}, require_all=True)
+    schemas["catalog.json"]["title"] = name
+    for file, model in _SOURCE_SCHEMAS.items():
         schema = model.model_json_schema(mode="validation")
-        schemas[name] = _portable({"$schema": JSON_SCHEMA_DIALECT, **schema}, require_all=False)
+        schemas[file] = _portable({"$schema": JSON_SCHEMA_DIALECT, **schema}, require_all=False)
     return dict(sorted(schemas.items()))
 
 

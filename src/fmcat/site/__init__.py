@@ -11,6 +11,8 @@ from fmcat.site.session import (
     open_session,
     settle_session,
 )
+from fmcat.site.theming import SCRIPTS, STYLESHEETS, THEME_DIR, with_engine_assets
 
-__all__ = ["BuildError", "ServeSession", "SiteBuild", "catalog_root", "close_session",
-           "find_session", "open_session", "settle_session", "watched_paths"]
+__all__ = ["SCRIPTS", "STYLESHEETS", "THEME_DIR", "BuildError", "ServeSession", "SiteBuild",
+           "catalog_root", "close_session", "find_session", "open_session", "settle_session",
+           "watched_paths", "with_engine_assets"]

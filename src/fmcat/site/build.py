@@ -21,6 +21,8 @@ from pathlib import Path
 from fmcat.core.clock import build_date
 from fmcat.core.findings import Finding, Severity, format_text
 from fmcat.core.load import InvalidCatalogError, load_checked, require_no_errors
+from fmcat.core.settings import SETTINGS_FILE
+from fmcat.site.compact import compact_html
 from fmcat.site.home import home_summary
 from fmcat.site.incremental import Incremental, page_state
 from fmcat.site.outputs import OutputError, OutputWriter
@@ -28,7 +30,8 @@ from fmcat.site.plan import GeneratedFile, plan_site
 from fmcat.site.render import RenderOnce, Slots
 from fmcat.site.search import SearchIndex, SearchIndexError
 
-WATCHED = ("entries", "playbooks", "case-studies", "incidents", "taxonomy.yml", "metrics.yml")
+WATCHED = ("entries", "playbooks", "case-studies", "incidents", "taxonomy.yml", "metrics.yml",
+           "fmcat.yml")
 """What a build reads besides docs_dir and the config, which MkDocs watches itself."""
 
 
@@ -122,6 +125,12 @@ class SiteBuild:
                              f"{exc}", catalog.findings) from None
         self.root, self.docs_dir, self.serving = root, docs_dir, serving
         self.messages = log_lines(catalog.findings)  # for the adapter to log
+        settings = catalog.settings
+        if settings.names_itself and settings.name != site_name:
+            # Feeds, schemas and alerts say one name, the site's header another.
+            self.messages.append((logging.WARNING, (
+                f"mkdocs.yml: site_name {site_name!r} differs from name {settings.name!r} in "
+                f"{SETTINGS_FILE}; set both to the same name")))
         self.plan = plan_site(catalog, site_name=site_name, site_url=site_url)
         self.home = home_summary(catalog, self.plan.derived)
         # A preview's scratch folder outlives the build (see incremental.py).
@@ -132,6 +141,7 @@ class SiteBuild:
         self.finished = False
         self.writer: OutputWriter | None = None
         self.nav_cache = RenderOnce()  # overrides/partials/nav.html
+        self._parked: dict[str, Path] = {}  # src_uri -> its rendered HTML, on disk
 
     def source_files(self, existing: Container[str]) -> list[SourceFile]:
         """The generated files, once; `existing` holds the src_uris of docs_dir's files.
@@ -195,6 +205,28 @@ class SiteBuild:
     def finish_html(self, src_uri: str, html: str) -> str:
         return self.plan.finish_html(src_uri, html)
 
+    def park_content(self, src_uri: str, html: str) -> None:
+        """Keep a page's rendered HTML on disk until the page is written.
+
+        The generator renders every page's Markdown before it writes any page
+        and holds all that HTML until the build ends: at 20,000 entries over
+        half a gigabyte. Parked, a page's HTML is in memory only while its
+        template renders (`take_content`).
+        """
+        path = self.scratch / "content" / f"{len(self._parked)}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+        self._parked[src_uri] = path
+
+    def take_content(self, src_uri: str) -> str | None:
+        """A parked page's HTML, once; None if the page was not parked."""
+        path = self._parked.pop(src_uri, None)
+        if path is None:
+            return None
+        html = path.read_text(encoding="utf-8")
+        path.unlink()
+        return html
+
     def page_context(self, src_uri: str, url: str) -> dict[str, object]:
         """What the theme overrides read from a page's template context."""
         return {
@@ -204,12 +236,14 @@ class SiteBuild:
             "fmcat_indexed": self.plan.indexed(src_uri),
         }
 
-    def add_page(self, src_uri: str, dest_uri: str, html: str) -> None:
-        """Hand a rendered page to the search index."""
+    def finish_page(self, src_uri: str, dest_uri: str, html: str) -> str:
+        """A rendered page as it is written: compacted, and handed to the search index."""
+        html = compact_html(html)
         try:
             self.search.add(dest_uri, html)
         except SearchIndexError as exc:
             raise BuildError(f"{src_uri}: {exc}") from None
+        return html
 
     def finish(self, site_dir: Path) -> None:
         """Wait for our outputs and write the search index; always `close`.

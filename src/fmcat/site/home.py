@@ -61,7 +61,9 @@ def home_summary(catalog: Catalog, derived: Derived, *, limit: int = 6) -> dict[
                             rel=rel_from(""))
 
     return {
-        "headline": trends_pages.headline(derived.metrics),
+        "headline": trends_pages.headline(derived.metrics,
+                                          example_data=catalog.settings.example_data),
+        "example_data": catalog.settings.example_data,
         "most_severe": block([item(e.id, f"{severity(e.id)}, {plural(observed(e.id), 'incident')}")
                               for e in severe]),
         "most_frequent": block([item(e.id, plural(observed(e.id), "incident"))

@@ -27,6 +27,8 @@ from pathlib import Path
 from fmcat.core.catalog import Catalog
 from fmcat.core.urls import relative_url
 from fmcat.exports import drill
+from fmcat.exports.assess import INDEX_PATH, index_from_catalog
+from fmcat.exports.assess.published import render_published
 from fmcat.exports.documents import api_paths, retired_ids, write_api_stream
 from fmcat.site.render import render
 
@@ -62,7 +64,7 @@ class SiteOutputs:
     def paths(self) -> list[str]:
         """Every site-relative path written, without making any file."""
         return [*(f"{source}index.html" for source in self.redirects),
-                *api_paths(self.catalog), *(drill_path(i) for i in self.drilled()),
+                *api_paths(self.catalog), INDEX_PATH, *(drill_path(i) for i in self.drilled()),
                 *(drill_path(i) for i in self.drill_copies())]
 
     def clashes(self, taken: Iterable[str]) -> list[str]:
@@ -86,6 +88,10 @@ class SiteOutputs:
     def write(self, site_dir: Path) -> int:
         """Write every file under `site_dir`; return how many were written."""
         count = write_api_stream(self.catalog, site_dir, self.site_url)
+        # The Assess page's index: the same ratings the CLI computes.
+        (site_dir / INDEX_PATH).write_text(render_published(index_from_catalog(self.catalog)),
+                                           encoding="utf-8")
+        count += 1
         for rel, text in self.pages():
             path = site_dir / rel
             path.parent.mkdir(parents=True, exist_ok=True)

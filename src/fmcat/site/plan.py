@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from fmcat.analysis.discovery import listed
 from fmcat.analysis.governance import changes
 from fmcat.core import body
-from fmcat.core.catalog import Catalog
+from fmcat.core.catalog import Catalog, Entry
 from fmcat.core.model import CASE_STUDY, FAILURE_MODE, KIND_BY_PREFIX, PLAYBOOK
 from fmcat.exports import feeds
 from fmcat.site import governance_pages, trends_pages
+from fmcat.site.assess_page import ASSESS_URL, assess_page
 from fmcat.site.charts import chart_css
 from fmcat.site.derived import Derived, derive
+from fmcat.site.external_pages import external_pages
 from fmcat.site.listings import browse_pages, catalog_page, index_page, matrix_page
 from fmcat.site.outputs import SiteOutputs
 from fmcat.site.records import RecordView, record_markdown, record_view
@@ -45,11 +47,12 @@ class SitePlan:
 
     derived: Derived
     outputs: SiteOutputs
+    catalog: Catalog
     files: list[GeneratedFile] = field(default_factory=list)
-    views: dict[str, RecordView] = field(default_factory=dict)
-    record_pages: set[str] = field(default_factory=set)
+    record_pages: dict[str, Entry] = field(default_factory=dict)
     generated: set[str] = field(default_factory=set)
     slots: dict[str, Slots] = field(default_factory=dict)
+    _last: tuple[str, RecordView] | None = field(default=None, repr=False)
 
     def take_files(self) -> list[GeneratedFile]:
         """Hand the generated files over once; the plan keeps no copy of their text."""
@@ -57,7 +60,20 @@ class SitePlan:
         return files
 
     def view_for(self, src_uri: str) -> RecordView | None:
-        return self.views.get(src_uri)
+        """The summary card of a record page, made when its page is written.
+
+        Made on demand, not kept for every record: the theme asks for one page
+        at a time (twice: for the card and whether search indexes it), and
+        views held for the whole build were a per-record share of its memory.
+        """
+        entry = self.record_pages.get(src_uri)
+        if entry is None:
+            return None
+        if self._last is None or self._last[0] != src_uri:
+            assert self.catalog.taxonomy is not None
+            self._last = (src_uri, record_view(entry, self.catalog, self.catalog.taxonomy,
+                                               self.derived))
+        return self._last[1]
 
     def nav_key(self, src_uri: str, url: str) -> str:
         """What the nav of a page depends on, or "" if it must be rendered for it.
@@ -69,7 +85,7 @@ class SitePlan:
 
     def indexed(self, src_uri: str) -> bool:
         """Whether search indexes a page: current records and hand-written pages."""
-        view = self.views.get(src_uri)
+        view = self.view_for(src_uri)
         if view is not None:
             return not view.noindex
         return src_uri not in self.generated
@@ -97,27 +113,33 @@ class SitePlan:
         return label_task_lists(slots.fill(page_html) if slots else page_html)
 
 
-def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
+def plan_site(catalog: Catalog, *, site_name: str | None = None,
               site_url: str | None = None) -> SitePlan:
     """Record pages, listings, governance pages and feeds; API files, drills and
-    redirects are `outputs`, written by the build without the generator."""
+    redirects are `outputs`, written by the build without the generator.
+    `site_name` names the feeds (default: the name in the catalog's `fmcat.yml`)."""
+    site_name = site_name or catalog.settings.name
+    example_data = catalog.settings.example_data
     taxonomy = catalog.taxonomy
     assert taxonomy is not None, "plan_site needs a catalog whose taxonomy loaded"
     derived = derive(catalog)
     plan = SitePlan(derived, SiteOutputs(
-        catalog, dict(sorted(redirect_targets(catalog).items())), site_url))
+        catalog, dict(sorted(redirect_targets(catalog).items())), site_url), catalog)
     for entry in catalog.entries.values():
         src_uri = entry.kind.src_uri(entry.id)
         slots = Slots()
         plan.files.append(GeneratedFile(
             src_uri, record_markdown(entry, catalog, taxonomy, derived, slots), entry.path,
             slots))
-        plan.views[src_uri] = record_view(entry, catalog, taxonomy, derived)
-        plan.record_pages.add(src_uri)
+        plan.record_pages[src_uri] = entry
     plan.files.append(GeneratedFile(f"{FAILURE_MODE.url_dir}/index.md", catalog_page(
         listed(catalog), taxonomy, derived.observed)))
     plan.files.append(GeneratedFile("matrix/index.md", matrix_page(listed(catalog), taxonomy)))
+    plan.files.append(GeneratedFile(f"{ASSESS_URL}index.md", assess_page(taxonomy)))
     for src_uri, content in browse_pages(catalog, taxonomy, derived.tags).items():
+        plan.files.append(GeneratedFile(src_uri, content))
+    listed_records = [e for e in catalog.entries.values() if e.record.is_listed]
+    for src_uri, content in external_pages(listed_records, taxonomy).items():
         plan.files.append(GeneratedFile(src_uri, content))
     for kind in (PLAYBOOK, CASE_STUDY):
         plan.files.append(GeneratedFile(f"{kind.url_dir}/index.md",
@@ -132,9 +154,11 @@ def plan_site(catalog: Catalog, *, site_name: str = "Failure Mode Catalog",
         GeneratedFile(f"{governance_pages.WHATS_NEW_URL}index.md",
                       governance_pages.whats_new_page(catalog)),
         GeneratedFile(f"{trends_pages.TRENDS_URL}index.md",
-                      trends_pages.trends_page(derived.metrics)),
+                      trends_pages.trends_page(derived.metrics,
+                                                 example_data=example_data)),
         GeneratedFile(f"{trends_pages.METRICS_URL}index.md",
-                      trends_pages.metrics_page(derived.metrics)),
+                      trends_pages.metrics_page(derived.metrics,
+                                                  example_data=example_data)),
         GeneratedFile("assets/fmcat-charts.css", chart_css()),
         GeneratedFile("feed.xml", feeds.atom_feed(changes(catalog), site_name=site_name,
                                                   site_url=site_url)),

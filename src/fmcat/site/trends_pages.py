@@ -34,7 +34,9 @@ METRICS_URL = "metrics/"
 
 EXAMPLE_NOTE = ('!!! note "Example data"\n    The incident log shipped with this catalog is '
                 "illustrative example data, not a record of real events. Replace `incidents/` "
-                "with your own log and these pages describe your organisation.\n")
+                "with your own log, set `example_data: false` in `fmcat.yml`, and these pages "
+                "describe your organisation.\n")
+"""Shown while the catalog's `fmcat.yml` says `example_data: true`."""
 
 
 @dataclass(frozen=True)
@@ -126,9 +128,9 @@ def duration_figure(trend: DurationTrend, anchor: str) -> str:
         series, "Hours", unit="hours", decimals=1), [s.key for s in series.series])
 
 
-def trends_page(report: MetricsReport) -> str:
+def trends_page(report: MetricsReport, *, example_data: bool = False) -> str:
     url = TRENDS_URL
-    parts = [EXAMPLE_NOTE]
+    parts = [EXAMPLE_NOTE] if example_data else []
     parts.append("## Occurrences per quarter {#occurrences}\n")
     parts.append(figure("occurrences", _quarterly(
         "Incidents per quarter", "Incidents in the log by the quarter they were detected.",
@@ -203,9 +205,9 @@ def trends_page(report: MetricsReport) -> str:
     return page("Trends", "\n".join(parts), wide=True)
 
 
-def metrics_page(report: MetricsReport) -> str:
+def metrics_page(report: MetricsReport, *, example_data: bool = False) -> str:
     url = METRICS_URL
-    parts = [EXAMPLE_NOTE]
+    parts = [EXAMPLE_NOTE] if example_data else []
     targets = Table(["Metric", "Value", "Over", "Target", "Gap", "Status"],
                     caption=f"Targets set in metrics.yml, as of {report.today}")
     for result in report.targets:
@@ -318,7 +320,7 @@ def releases_section(releases: Sequence[ReleaseSeverity], url: str) -> str:
         render_table(table, url), "</details>"))
 
 
-def headline(report: MetricsReport) -> str:
+def headline(report: MetricsReport, *, example_data: bool = False) -> str:
     """One sentence and a small chart of time to mitigate, for the home page."""
     trend = report.time_to_mitigate
     medians = [(q, s) for q, s in zip(trend.quarters, trend.per_quarter, strict=True)
@@ -331,8 +333,8 @@ def headline(report: MetricsReport) -> str:
     sentence = (f"<p>Median time to mitigate, per quarter of detection, {direction} from "
                 f"<strong>{first.median:.1f} h</strong> in {first_q} (n = {first.count} "
                 f"incidents) to <strong>{last.median:.1f} h</strong> in {last_q} "
-                f"(n = {last.count}) (<a href=\"trends/#time-to-mitigate\">trends</a>, "
-                "example data).</p>")
+                f"(n = {last.count}) (<a href=\"trends/#time-to-mitigate\">trends</a>"
+                f"{', example data' if example_data else ''}).</p>")
     # The median alone, on its own scale: beside the p90 it would be a flat line.
     series = _in_hours(trend.as_series())
     data = _quarterly("Median time to mitigate per quarter",

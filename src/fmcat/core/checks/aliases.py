@@ -35,6 +35,10 @@ def check_aliases(catalog: Catalog) -> Iterator[Finding]:
             elif not _ALIAS_PATH.match(alias) or ".." in alias:
                 r.add("FMC023", loc, f"alias '{alias}' is neither a record ID nor a site path",
                       "use a retired ID (FM-0042) or an old path such as 'old/covariate-shift/'")
+            elif scheme := external_scheme_of(alias, catalog):
+                r.add("FMC023", loc, f"alias '{alias}' has the form of a {scheme} ID",
+                      "an external ID is not this catalog's name for the record: list it "
+                      "under external_ids instead, and it is shown on the scheme's page")
             else:
                 owner = reserved_by(alias, catalog.root)
                 if owner:
@@ -47,3 +51,17 @@ def check_aliases(catalog: Catalog) -> Iterator[Finding]:
                       "an old URL can redirect to one record only")
             claimed.setdefault(key, entry.id)
         yield from r.out
+
+
+def external_scheme_of(alias: str, catalog: Catalog) -> str:
+    """The title of the external scheme an alias path has the form of ("" if none).
+
+    Several records may share an external ID (a technique covers several
+    failure modes), so a redirect from it would send readers to one of them
+    at random; and a path shaped like an ID would pass for this catalog's
+    own page of that ID.
+    """
+    schemes = catalog.taxonomy.external_schemes if catalog.taxonomy else {}
+    text = alias.strip("/")
+    return next((scheme.title for scheme in schemes.values()
+                 if scheme.matches_ignoring_case(text)), "")

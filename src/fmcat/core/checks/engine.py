@@ -11,6 +11,7 @@ from fmcat.core.catalog import Catalog, Entry, IncidentEntry
 from fmcat.core.checks.aliases import check_aliases
 from fmcat.core.checks.completeness import check_record_completeness
 from fmcat.core.checks.content import check_body
+from fmcat.core.checks.external import check_record_external_ids
 from fmcat.core.checks.identity import check_incident_identity, check_record_identity
 from fmcat.core.checks.lifecycle import check_incident_times, check_record_lifecycle
 from fmcat.core.checks.references import check_incident_references, check_record_references
@@ -34,6 +35,7 @@ def check_entry(entry: Entry, catalog: Catalog, taxonomy: Taxonomy) -> list[Find
     r = Reporter(entry.doc)
     check_record_identity(entry, r)
     check_record_vocabulary(entry.record, r, taxonomy)
+    check_record_external_ids(entry.record, r, taxonomy)
     check_record_references(entry.record, r, catalog)
     check_record_lifecycle(entry.record, r, catalog, taxonomy.review_every_days)
     check_body(entry, r, catalog)

@@ -14,6 +14,7 @@ from fmcat.core.text import duration_text, plural
 from fmcat.core.urls import Link, record_url
 from fmcat.site import trends_pages
 from fmcat.site.derived import Derived
+from fmcat.site.external_pages import ExternalGroup, external_groups, search_ids
 from fmcat.site.listings import INDEX_TITLES
 from fmcat.site.outputs import drill_path
 from fmcat.site.records.evidence import evidence_text, evidence_view
@@ -70,6 +71,7 @@ class RecordView:
     review_due: str
     overdue: bool
     chips: tuple[ChipGroup, ...]
+    external: tuple[ExternalGroup, ...]
     observed: Observed
     observed_text: str
     sparkline: str
@@ -155,6 +157,7 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         review_due=due.isoformat(),
         overdue=due < catalog.today,
         chips=tuple(chips),
+        external=external_groups(record, taxonomy),
         observed=observed,
         observed_text=observed_text(observed),
         sparkline=trends_pages.render_sparkline(derived.metrics, derived.sparklines, record.id)
@@ -162,7 +165,7 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         usage=usage_text(derived.usage.get(record.id)) if isinstance(record, Playbook) else "",
         drill=drill_path(record.id) if isinstance(record, FailureMode)
         and record.is_listed else "",
-        search_keys=" ".join(search_keys(record)),
+        search_keys=" ".join(search_keys(record, search_ids(record, taxonomy))),
         search_signals=" ".join(dict.fromkeys(d.signal for d in record.detectors))
         if isinstance(record, FailureMode) else "",
         search_terms=" ".join(search_terms(record)),
@@ -191,14 +194,16 @@ def usage_text(item: PlaybookUsage | None) -> str:
     return f"used in {plural(item.uses, 'incident')}{suffix}"
 
 
-def search_keys(record: Record) -> list[str]:
-    """What names a record: its ID and the forms of its title readers type.
+def search_keys(record: Record, external_ids: list[str] | None = None) -> list[str]:
+    """What names a record: its ID, its IDs in other taxonomies and the forms
+    of its title readers type.
 
     Indexed at the top weight, above signal names and then tags (see
     fmcat-record.html): `null_rate` finds the null-rate entry before the
-    entries that merely watch that signal.
+    entries that merely watch that signal, and `AML.T0051` finds the entries
+    that carry that ATLAS ID before those that mention it.
     """
-    return [record.id, *title_keywords(record.title)]
+    return [record.id, *(external_ids or ()), *title_keywords(record.title)]
 
 
 def search_terms(record: Record) -> list[str]:

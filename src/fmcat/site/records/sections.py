@@ -10,7 +10,7 @@ from markupsafe import Markup
 from fmcat.core.catalog import Catalog
 from fmcat.core.model import CaseStudy, FailureMode, Playbook, Record
 from fmcat.core.taxonomy import Taxonomy
-from fmcat.core.text import duration_text
+from fmcat.core.text import duration_text, first_sentence
 from fmcat.core.urls import Link, record_url
 from fmcat.exports.alerts import AGGREGATIONS
 from fmcat.site.views import breakable, severity_class
@@ -56,7 +56,10 @@ def detector_rows(record: FailureMode, taxonomy: Taxonomy) -> list[DetectorRow]:
 
 
 FIRST_STEPS = 3
-"""How many of a playbook's steps a failure-mode page shows: enough to start."""
+"""How many of a playbook's steps a failure-mode page shows: enough to start.
+Each by its first sentence: the playbook page, one link away, has them in
+full, and repeating them on every failure mode that cites the playbook made
+Mitigation the largest part of an entry page."""
 
 
 @dataclass(frozen=True)
@@ -72,13 +75,14 @@ class PlaybookBrief:
 
 
 def playbook_brief(record: Playbook) -> PlaybookBrief:
+    first_steps = tuple(first_sentence(step) for step in record.steps[:FIRST_STEPS])
     more = None
-    if len(record.steps) > FIRST_STEPS:
-        more = Link(f"All {len(record.steps)} steps", f"{record_url(record.id)}#steps")
+    if len(record.steps) > FIRST_STEPS or first_steps != tuple(record.steps):
+        more = Link(f"All {len(record.steps)} steps in full", f"{record_url(record.id)}#steps")
     return PlaybookBrief(
         owner=record.owner,
         time_to_remediate=duration_text(record.time_to_remediate),
-        first_steps=tuple(record.steps[:FIRST_STEPS]),
+        first_steps=first_steps,
         more_steps=more,
         fallback=record.fallback,
         escalation=(f"{record.escalation.to} after {duration_text(record.escalation.after)}: "
