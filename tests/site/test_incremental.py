@@ -13,7 +13,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from fmcat.site import close_session, settle_session
+from fmcat.site import close_session, find_session, settle_session
 
 SERVE_URL = "http://127.0.0.1:8000/"
 OLD_TITLE = "Prior shift changes base rates"
@@ -167,3 +167,21 @@ def test_an_untouched_page_is_not_rendered_again(catalog_dir: Path, tmp_path: Pa
         assert "Prior shift moves rates" in edited.read_text(encoding="utf-8")
     finally:
         server.close()
+
+
+def test_a_plain_build_after_a_serve_session_in_the_same_process_is_complete(
+        catalog_dir: Path, tmp_path: Path) -> None:
+    """MkDocs caches the hook module per path for the whole process, so what
+    `on_startup` said for a serve session must not make a later plain build
+    (one with no `on_startup`, as tests run them) a preview that writes its
+    API files after it returns."""
+    server = Server(catalog_dir, tmp_path / "served")
+    try:
+        server.rebuild()
+    finally:
+        server.close()
+    plain = tmp_path / "plain"
+    build(load_config(str(catalog_dir / "mkdocs.yml"), site_dir=str(plain)))
+    assert find_session(plain) is None
+    assert (plain / "FM-0001" / "index.html").exists()
+    assert (plain / "pagefind").is_dir()
