@@ -1,7 +1,8 @@
 """A `mkdocs serve` session: the state that must outlive one build.
 
-MkDocs loads the hook module afresh for every rebuild (and calls
-`on_startup` and `on_serve` only on the first), so a serve session cannot
+MkDocs calls `on_startup` and `on_serve` only before the first build, and
+MkDocs 1.6 keeps one hook module per path for the whole process (a test
+run's plain builds share it with serve sessions), so a serve session cannot
 keep its state in the hook. It lives here, keyed by the folder the server
 serves, which stays the same for the whole session: the `Incremental` state
 of a `--dirty` session and the `Preview` that answers requests while a
