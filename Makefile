@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve site validate lint test test-fast test-future bench audit clean
+.PHONY: setup serve site validate lint test test-fast test-future bench bench-preview audit clean
 
 $(BIN)/fmcat: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,9 @@ test-future: setup  ## every pytest test at a wall-clock date FUTURE_DAYS (400) 
 
 bench: setup  ## benchmark harness (N=1000 by default; N="1000 5000 20000"; REPEAT=3)
 	$(BIN)/python benchmarks/run.py $(if $(N),--sizes $(N),) $(if $(REPEAT),--repeat $(REPEAT),)
+
+bench-preview: setup  ## a save in `make serve` to the reloaded page, against plain Material (N="42 1000 5000"; MEMORY=50)
+	$(BIN)/python benchmarks/preview.py $(if $(N),--sizes $(N),) $(if $(EDITS),--edits $(EDITS),) $(if $(MEMORY),--memory $(MEMORY),)
 
 audit: setup  ## known vulnerabilities in the installed packages (needs pypi.org's JSON API)
 	$(BIN)/python -m pip install --quiet pip-audit

@@ -6,7 +6,10 @@ lives in one `SiteBuild` that `on_config` replaces at the start of every
 build, so `mkdocs serve` rebuilds never accumulate state. What a serve
 session keeps across rebuilds (with `--dirty`, which pages a save changes;
 the error page served while the catalog is broken) is a `ServeSession` in
-the package: MkDocs loads this module afresh for every rebuild.
+the package, found by the folder it serves: only the first build of a
+session sees `on_startup`, and MkDocs keeps this module for the whole
+process (it caches hooks by path), so the command `on_startup` names is
+taken for the next build only.
 """
 
 from __future__ import annotations
@@ -71,9 +74,12 @@ def _serve_session(config: MkDocsConfig) -> ServeSession | None:
     Only the first build of a session sees `on_startup`; later ones find
     the session by the folder it serves.
     """
+    global _command  # noqa: PLW0603 - the startup command is for the next build only
     site_dir = Path(config.site_dir)
     if _command != "serve":
         return find_session(site_dir)
+    # Otherwise a plain build later in the same process would become a preview.
+    _command = "build"
     root = catalog_root(config.config_file_path)
     shared = [Path(p) for p in (config.config_file_path, config.docs_dir,
                                 config.theme.custom_dir) if p]
@@ -82,7 +88,7 @@ def _serve_session(config: MkDocsConfig) -> ServeSession | None:
 
 
 def on_shutdown() -> None:
-    if _session is not None and _command == "serve":
+    if _session is not None:
         close_session(Path(_site_dir))
 
 

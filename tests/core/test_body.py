@@ -134,3 +134,19 @@ def test_explicit_ids_are_found_outside_code(text: str, line: int) -> None:
 
 def test_explicit_ids_in_code_are_text() -> None:
     assert body.explicit_ids("`{#x}`\n\n```\n## A {#b}\n```\n", 1) == []
+
+
+def test_finding_fences_never_highlights_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Highlighting is thrown away here, and was most of a 1,000-entry site plan."""
+    from pymdownx import highlight  # noqa: PLC0415 - patched for this test only
+
+    calls: list[str] = []
+
+    def count(*args: object, **kwargs: object) -> str:
+        calls.append("highlight")
+        return ""
+
+    monkeypatch.setattr(highlight.Highlight, "highlight", count)
+    text = "## Steps\n\n```python\n# not a heading\n```\n\n## After\n"
+    assert [h.text for h in body.headings(text, 1)] == ["Steps", "After"]
+    assert calls == []

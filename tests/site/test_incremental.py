@@ -13,7 +13,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from fmcat.site import close_session
+from fmcat.site import close_session, find_session, settle_session
 
 SERVE_URL = "http://127.0.0.1:8000/"
 OLD_TITLE = "Prior shift changes base rates"
@@ -30,7 +30,7 @@ class Server:
         self.first = True
         self.rendered: list[str] = []
 
-    def rebuild(self) -> None:
+    def rebuild(self, *, settle: bool = True) -> None:
         config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(self.site))
         if self.first:
             config.plugins.on_startup(command="serve", dirty=True)
@@ -38,6 +38,10 @@ class Server:
         config.site_url = SERVE_URL
         logging.getLogger("mkdocs").setLevel(logging.ERROR)
         build(config, serve_url=SERVE_URL, dirty=True)
+        # The API files and the search index are written after the build
+        # returns; the site is complete once they are.
+        if settle:
+            settle_session(self.site)
 
     def close(self) -> None:
         close_session(self.site)
@@ -106,6 +110,23 @@ def test_dirty_rebuilds_equal_a_clean_build_after_each_edit(catalog_dir: Path,
         server.close()
 
 
+def test_saves_in_quick_succession_equal_a_clean_build(catalog_dir: Path,
+                                                        tmp_path: Path) -> None:
+    """Each save comes before the last one's API files and search index are
+    written (they are written after the page is served)."""
+    server = Server(catalog_dir, tmp_path / "served")
+    try:
+        server.rebuild(settle=False)
+        for _, change in edits(catalog_dir)[:4]:  # title, severity, tag, add
+            change()
+            server.rebuild(settle=False)
+        settle_session(server.site)
+        clean = clean_build(catalog_dir, tmp_path / "clean")
+        assert differences(server.site, clean) == []
+    finally:
+        server.close()
+
+
 def test_a_broken_entry_fails_the_rebuild_and_the_fix_restores_the_site(
         catalog_dir: Path, tmp_path: Path) -> None:
     server = Server(catalog_dir, tmp_path / "served")
@@ -146,3 +167,21 @@ def test_an_untouched_page_is_not_rendered_again(catalog_dir: Path, tmp_path: Pa
         assert "Prior shift moves rates" in edited.read_text(encoding="utf-8")
     finally:
         server.close()
+
+
+def test_a_plain_build_after_a_serve_session_in_the_same_process_is_complete(
+        catalog_dir: Path, tmp_path: Path) -> None:
+    """MkDocs caches the hook module per path for the whole process, so what
+    `on_startup` said for a serve session must not make a later plain build
+    (one with no `on_startup`, as tests run them) a preview that writes its
+    API files after it returns."""
+    server = Server(catalog_dir, tmp_path / "served")
+    try:
+        server.rebuild()
+    finally:
+        server.close()
+    plain = tmp_path / "plain"
+    build(load_config(str(catalog_dir / "mkdocs.yml"), site_dir=str(plain)))
+    assert find_session(plain) is None
+    assert (plain / "FM-0001" / "index.html").exists()
+    assert (plain / "pagefind").is_dir()

@@ -1,5 +1,6 @@
 """The preview server (`mkdocs serve --dirty`, as `make serve` runs it) answers
-every request with the findings while the catalog is broken."""
+every request with the findings while the catalog is broken, and an open tab
+reloads itself into the fixed page."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
+from tests.conftest import without_faketime
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +56,8 @@ def wait_for(url: str, check: str, timeout: float = 120) -> tuple[int, str]:
 @pytest.fixture
 def served(catalog_dir: Path) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # Under a faked clock the server's file watcher never sees an edit.
+    env = {**without_faketime(os.environ), "NO_MKDOCS_2_WARNING": "1"}
     process = subprocess.Popen(
         [str(BIN / "mkdocs"), "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=catalog_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -95,3 +99,30 @@ def test_every_request_shows_the_findings_until_the_entry_is_fixed(
                      encoding="utf-8")
     status, text = wait_for(page, "Prior shift, fixed")
     assert status == 200
+
+
+@pytest.mark.browser
+def test_an_open_tab_shows_the_findings_and_reloads_into_the_fixed_page(
+        served: str, catalog_dir: Path, browser: object) -> None:
+    page_url = f"{served}failure-modes/FM-0002/"
+    wait_for(page_url, "Prior shift changes base rates")
+    entry = catalog_dir / "entries" / "FM-0002-prior-shift.md"
+    good = entry.read_text(encoding="utf-8")
+    tab = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        tab.goto(page_url)
+        assert "Prior shift changes base rates" in tab.title()
+        entry.write_text(good.replace("severity: medium\nfrequency",
+                                      "severity: enormous\nfrequency"), encoding="utf-8")
+        # Live reload brings the open tab to the findings, with no action of ours.
+        tab.wait_for_selector(".fmcat-finding", timeout=120_000)
+        assert "entries/FM-0002-prior-shift.md:18" in tab.inner_text(".fmcat-finding")
+        entry.write_text(good.replace("Prior shift changes base rates", "Prior shift, fixed"),
+                         encoding="utf-8")
+        # The error page reloads itself once a rebuild succeeds.
+        tab.wait_for_function("document.title.includes('Prior shift, fixed')",
+                              timeout=120_000)
+        assert tab.query_selector(".fmcat-finding") is None
+        assert tab.url == page_url
+    finally:
+        tab.close()

@@ -127,7 +127,12 @@ def _fence_reader() -> Any:
     """
     md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)
     reader = md.preprocessors["fenced_code_block"]
-    reader.highlight = lambda *args, **kwargs: ""
+    # Superfences took its formatters (the default one is the reader's bound
+    # `highlight`) when it was set up: replace them, not the method. A
+    # formatter must return a string for the block to be recorded.
+    for fence in reader.extension.superfences:
+        if fence["formatter"] is not None:
+            fence["formatter"] = lambda **kwargs: ""
     return reader
 
 

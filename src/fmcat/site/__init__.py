@@ -4,9 +4,15 @@ The generator adapter (`hooks/fmcat_hooks.py`) imports only these names.
 """
 
 from fmcat.site.build import BuildError, SiteBuild, catalog_root, watched_paths
-from fmcat.site.session import ServeSession, close_session, find_session, open_session
+from fmcat.site.session import (
+    ServeSession,
+    close_session,
+    find_session,
+    open_session,
+    settle_session,
+)
 from fmcat.site.theming import SCRIPTS, STYLESHEETS, THEME_DIR, with_engine_assets
 
 __all__ = ["SCRIPTS", "STYLESHEETS", "THEME_DIR", "BuildError", "ServeSession", "SiteBuild",
-           "catalog_root", "close_session", "find_session", "open_session", "watched_paths",
-           "with_engine_assets"]
+           "catalog_root", "close_session", "find_session", "open_session", "settle_session",
+           "watched_paths", "with_engine_assets"]

@@ -113,6 +113,10 @@ class SiteBuild:
                  incremental: Incremental | None = None) -> None:
         if not directory_urls:
             raise BuildError("use_directory_urls must stay true; entry URLs depend on it")
+        if incremental is not None:
+            # The last save's deferred work parses record bodies with a
+            # shared parser that is not thread-safe: loading must not overlap.
+            incremental.settle()
         catalog = load_checked(root, today=build_date())
         try:
             require_no_errors(catalog)
@@ -135,7 +139,6 @@ class SiteBuild:
             Path(tempfile.mkdtemp(prefix="fmcat-build-"))  # removed by close()
         self.search = SearchIndex(self.scratch / "search")
         self.finished = False
-        self.search.add_incidents(catalog)
         self.writer: OutputWriter | None = None
         self.nav_cache = RenderOnce()  # overrides/partials/nav.html
         self._parked: dict[str, Path] = {}  # src_uri -> its rendered HTML, on disk
@@ -150,6 +153,7 @@ class SiteBuild:
         check_collisions((file.src_uri for file in files), existing)
         if self.incremental is not None:
             self.incremental.begin()
+        self.search.add_incidents(self.plan.outputs.catalog)
         sources = []
         for file in files:
             path = None
@@ -242,19 +246,32 @@ class SiteBuild:
         return html
 
     def finish(self, site_dir: Path) -> None:
-        """Wait for our outputs and write the search index; always `close`."""
+        """Wait for our outputs and write the search index; always `close`.
+
+        A preview does both after the build returns (`Incremental.defer`):
+        the saved page does not need them, and they are the slowest part of
+        a save.
+        """
+        try:
+            if self.incremental is not None:
+                self.incremental.defer(lambda: self._write_rest(site_dir))
+            else:
+                self._write_rest(site_dir)
+            self.finished = True
+        finally:
+            self.close()
+
+    def _write_rest(self, site_dir: Path) -> None:
+        """The API files, drills and redirects, then the search index."""
         assert self.writer is not None, "start_outputs was not called"
         try:
             self.writer.finish()
             self.search.write(site_dir)
-            self.finished = True
         except OutputError as exc:
             raise BuildError(f"writing the API files, drills and redirects failed: "
                              f"{exc}") from None
         except SearchIndexError as exc:
             raise BuildError(f"building the search index failed: {exc}") from None
-        finally:
-            self.close()
 
     def close(self) -> None:
         if self.writer is not None:

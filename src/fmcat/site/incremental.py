@@ -19,7 +19,13 @@ What dirty mode does not know, this module does:
   record's page, redirects and API files) are removed, with their search
   stand-ins;
 - a build that failed after it began writing leaves the site in an unknown
-  state, so the next one starts from a clean site.
+  state, so the next one starts from a clean site;
+- what no page waits for (the API files, drills and redirects, and the
+  Pagefind index) is written after the build returns, so the saved page is
+  served without waiting for it (`defer`); the next build waits for it
+  before it loads the catalog (it parses bodies with a parser that is not
+  thread-safe) or touches the site (`settle`), and a
+  failure there is logged and makes the next build start clean.
 
 One `Incremental` lives for a serve session; it holds only fingerprints and
 paths of the current site (O(pages)), never anything per save.
@@ -28,10 +34,14 @@ paths of the current site (O(pages)), never anything per save.
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+log = logging.getLogger("mkdocs.plugins.fmcat")
 
 
 def fingerprint(*parts: str) -> str:
@@ -83,13 +93,17 @@ class Incremental:
         self.written: set[str] = set()       # site-relative paths of the last build
         self.shared_state = ""
         self.home_state = ""
+        self._deferred: threading.Thread | None = None
 
     def begin(self) -> None:
         """Start a build: clear the site if something every page shows has changed.
 
         Before any page is written: a page rendered again must be rewritten
-        too, since its Markdown names the slots of this build.
+        too, since its Markdown names the slots of this build. The last
+        build's deferred work is done first: it reads the search stand-ins
+        and writes into the site.
         """
+        self.settle()
         shared_state = tree_state(self.shared)
         if shared_state != self.shared_state:
             self.reset()
@@ -146,7 +160,32 @@ class Incremental:
         """A build failed part-way: the next one starts from a clean site."""
         self.shared_state = ""
 
+    def defer(self, work: Callable[[], None]) -> None:
+        """Run the rest of a build (`work`) in a thread, after the build returns.
+
+        A failure is logged (the site is served, the terminal says why) and
+        makes the next build start from a clean site.
+        """
+        self.settle()
+
+        def run() -> None:
+            try:
+                work()
+            except Exception as exc:  # no caller to raise to: logged
+                log.error("fmcat: %s", exc)
+                self.invalidate()
+
+        self._deferred = threading.Thread(target=run, name="fmcat-deferred", daemon=True)
+        self._deferred.start()
+
+    def settle(self) -> None:
+        """Wait until the last build's deferred work is done."""
+        if self._deferred is not None:
+            self._deferred.join()
+            self._deferred = None
+
     def close(self) -> None:
+        self.settle()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 

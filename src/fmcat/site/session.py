@@ -1,7 +1,8 @@
 """A `mkdocs serve` session: the state that must outlive one build.
 
-MkDocs loads the hook module afresh for every rebuild (and calls
-`on_startup` and `on_serve` only on the first), so a serve session cannot
+MkDocs calls `on_startup` and `on_serve` only before the first build, and
+MkDocs 1.6 keeps one hook module per path for the whole process (a test
+run's plain builds share it with serve sessions), so a serve session cannot
 keep its state in the hook. It lives here, keyed by the folder the server
 serves, which stays the same for the whole session: the `Incremental` state
 of a `--dirty` session and the `Preview` that answers requests while a
@@ -37,6 +38,14 @@ def open_session(site_dir: Path, *, shared: Iterable[Path], dirty: bool) -> Serv
     if key not in _SESSIONS:
         _SESSIONS[key] = ServeSession(Incremental(key, shared) if dirty else None, Preview())
     return _SESSIONS[key]
+
+
+def settle_session(site_dir: Path) -> None:
+    """Wait until the serve session of `site_dir` has written everything of its last
+    build (the API files and search index come after the pages)."""
+    session = find_session(site_dir)
+    if session is not None and session.incremental is not None:
+        session.incremental.settle()
 
 
 def close_session(site_dir: Path) -> None:
