@@ -147,6 +147,7 @@ FAILURE_MODE_FIELDS = {
     'severity: ""\n': "severity: high\n",
     'scope: ""': "scope: each model input, against its training share",
     "playbook: MP-0000": "playbook: MP-0001",
+    'kind: ""': "kind: respond",
     'use: ""': "use: Re-map the renamed field.",
     'title: ""\n    url: ""': "title: Null rates\n    url: https://dash.example.com/nulls",
     "references: []": "references:\n  - {title: Schema evolution, url: https://example.com/s}",
