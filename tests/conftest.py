@@ -23,6 +23,8 @@ from mkdocs.config import load_config
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "catalog"
+SECOND = REPO / "tests" / "fixtures" / "security-catalog"
+SECOND_NAME = "Adversarial ML Knowledge Base"
 TODAY_FIXTURE = "2026-11-25"
 
 
@@ -65,7 +67,7 @@ Site = Callable[[str], BeautifulSoup]
 
 # Session fixtures that build a site: a test using one, even through another
 # fixture, is marked `slow` (pytest_collection_modifyitems below).
-BUILD_FIXTURES = frozenset({"built_fixture", "built_repo", "built_synthetic"})
+BUILD_FIXTURES = frozenset({"built_fixture", "built_repo", "built_synthetic", "built_second"})
 
 
 class _Building:
@@ -139,6 +141,24 @@ def built_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dest = tmp_path_factory.mktemp("built") / "catalog"
     shutil.copytree(FIXTURE, dest)
     (dest / "mkdocs.yml").write_text(site_config_text(), encoding="utf-8")
+    return build_site(dest, strict=True)
+
+
+def second_config_text() -> str:
+    """The site config of the second fixture catalog: the repo's, under the
+    second catalog's own name (its fmcat.yml says the same)."""
+    text = site_config_text()
+    assert "site_name: Failure Mode Catalog\n" in text
+    return text.replace("site_name: Failure Mode Catalog\n", f"site_name: {SECOND_NAME}\n")
+
+
+@pytest.fixture(scope="session")
+def built_second(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One strict build of the second fixture catalog (security-catalog: another
+    taxonomy, issue #15), shared by read-only tests."""
+    dest = tmp_path_factory.mktemp("second") / "catalog"
+    shutil.copytree(SECOND, dest)
+    (dest / "mkdocs.yml").write_text(second_config_text(), encoding="utf-8")
     return build_site(dest, strict=True)
 
 
@@ -297,6 +317,15 @@ def site_url(built_repo: Path) -> Iterator[str]:
 def catalog_site_url(built_fixture: Path) -> Iterator[str]:
     """The fixture catalog (it has a withdrawn entry), served on loopback."""
     server, url = serve_site(built_fixture)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def second_site_url(built_second: Path) -> Iterator[str]:
+    """The second fixture catalog (another taxonomy), served on loopback."""
+    server, url = serve_site(built_second)
     yield url
     server.shutdown()
     server.server_close()

@@ -509,3 +509,13 @@ def test_metrics_scale_linearly() -> None:
 
     small, large = lines_run(catalog_of(400)), lines_run(catalog_of(4000))
     assert large < 15 * small, (small, large)
+
+
+def test_the_severe_share_is_labelled_with_the_levels_that_page() -> None:
+    targets = targets_file.TargetsFile.model_validate(
+        {"window_quarters": 1, "targets": {"high_critical_share": {"at_most": 0.3}}})
+    [result] = metrics.compare_with_targets(targets, {"high_critical_share": 0.5},
+                                            severe=("severe", "critical", "catastrophic"))
+    assert result.label == "Share of severe, critical and catastrophic incidents"
+    [default] = metrics.compare_with_targets(targets, {"high_critical_share": 0.5})
+    assert default.label == "Share of high and critical incidents"

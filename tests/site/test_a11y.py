@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, serve_site
-from tests.site.test_layout import ASSESS_PROFILE, SYNTHETIC_PAGES
+from tests.site.test_layout import ASSESS_PROFILE, SECOND_PAGES, SYNTHETIC_PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -95,6 +95,22 @@ def test_synthetic_catalog_has_no_serious_or_critical_axe_violation(
         browser: object, axe_js: Path, synthetic_site: tuple[str, Path], page: str,
         scheme: str) -> None:
     _check_axe(browser, axe_js, synthetic_site, page, scheme)
+
+
+@pytest.fixture(scope="module")
+def second_site(built_second: Path) -> Iterator[tuple[str, Path]]:
+    server, url = serve_site(built_second)
+    yield url, built_second
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("page", SECOND_PAGES, ids=lambda p: p or "home")
+def test_second_catalog_has_no_serious_or_critical_axe_violation(
+        browser: object, axe_js: Path, second_site: tuple[str, Path], page: str,
+        scheme: str) -> None:
+    _check_axe(browser, axe_js, second_site, page, scheme)
 
 
 def _check_axe(browser: object, axe_js: Path, served: tuple[str, Path], page: str,

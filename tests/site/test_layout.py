@@ -39,6 +39,15 @@ SYNTHETIC_PAGES = (
     "playbooks/MP-0001/", "case-studies/CS-0001/", "no-such-page/", ASSESS_PROFILE,
 )
 
+# The second fixture catalog (another taxonomy, conftest's `built_second`):
+# its own dimensions, five severity colours, "Unknown" facts, scheme pages.
+SECOND_PAGES = (
+    "", "failure-modes/", "matrix/", "browse/", "browse/attack-surface/public-api/",
+    "playbooks/", "case-studies/", "trends/", "external/", "external/atlas/",
+    "failure-modes/FM-0001/", "failure-modes/FM-0002/", "playbooks/MP-0002/",
+    "case-studies/CS-0001/",
+)
+
 # Content wider than the window but clipped, not scrolled, is as unreadable as a
 # page that scrolls sideways: every element must end inside the window unless
 # an ancestor scrolls it (a table's own scroll container).
@@ -95,6 +104,14 @@ def test_withdrawn_entry_does_not_scroll_sideways(tab: object, catalog_site_url:
 def test_synthetic_catalog_does_not_scroll_sideways(tab: object, synthetic_site_url: str,
                                                    path: str) -> None:
     measured = _open(tab, synthetic_site_url + path)
+    assert measured["page"] <= measured["width"], measured  # type: ignore[operator]
+    assert measured["clipped"] == [], measured
+
+
+@pytest.mark.parametrize("path", SECOND_PAGES, ids=lambda p: p or "home")
+def test_second_catalog_does_not_scroll_sideways(tab: object, second_site_url: str,
+                                                path: str) -> None:
+    measured = _open(tab, second_site_url + path)
     assert measured["page"] <= measured["width"], measured  # type: ignore[operator]
     assert measured["clipped"] == [], measured
 

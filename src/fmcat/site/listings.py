@@ -32,7 +32,7 @@ from fmcat.core.model import (
     Status,
 )
 from fmcat.core.taxonomy import Taxonomy
-from fmcat.core.text import duration_text, fact_text
+from fmcat.core.text import UNKNOWN, duration_text, fact_text
 from fmcat.core.urls import Link, rel_from
 from fmcat.site.browse import EMPTY_REACH, browse_intro, related_sections
 from fmcat.site.render import render, render_block
@@ -113,8 +113,12 @@ def facet_options(field: str, taxonomy: Taxonomy) -> tuple[tuple[str, str], ...]
         return tuple((status, status) for status in get_args(Status))
     vocabulary = "severities" if field == "severity" else \
         dimension_by_field(taxonomy)[field].vocabulary
-    return tuple((value, taxonomy.title_of(vocabulary, value))
-                 for value in taxonomy.vocabulary(vocabulary))
+    options = tuple((value, taxonomy.title_of(vocabulary, value))
+                    for value in taxonomy.vocabulary(vocabulary))
+    if field == "severity" and taxonomy.allows_unknown("severity"):
+        # last, as an unknown sorts lowest yet is no level of the scale
+        options += ((UNKNOWN, fact_text(UNKNOWN)),)
+    return options
 
 
 def catalog_page(entries: list[Entry], taxonomy: Taxonomy,
@@ -261,6 +265,7 @@ def matrix_page(entries: list[Entry], taxonomy: Taxonomy) -> str:
     axes = taxonomy.axes
     table = render_block("fragments/matrix.html", matrix=matrix(entries, taxonomy),
                          corner=f"{axes.category.label} / {axes.stage.label.lower()}",
+                         stage=axes.stage.title.lower(),
                          rel=rel_from(MATRIX_URL))
     intro = (f"Failure modes by {axes.category.title.lower()} (rows) and the "
              f"{axes.stage.title.lower()} where they arise or are caught (columns). "

@@ -23,6 +23,7 @@ from fmcat.analysis.metrics import (
     quarter_of,
     quarter_span,
 )
+from fmcat.core.taxonomy import Axes, Axis
 from fmcat.core.urls import record_url, rel_from
 from fmcat.site import charts
 from fmcat.site.charts import MISSING as MISSING_VALUE
@@ -129,18 +130,22 @@ def duration_figure(trend: DurationTrend, anchor: str) -> str:
         series, "Hours", unit="hours", decimals=1), [s.key for s in series.series])
 
 
-def trends_page(report: MetricsReport, *, example_data: bool = False) -> str:
+def trends_page(report: MetricsReport, *, example_data: bool = False,
+                axis: Axis | None = None) -> str:
+    """`axis` is the taxonomy's category axis: a security catalog's are tactics."""
+    axis = axis or Axes().category
+    category, categories = axis.title.lower(), axis.labels.lower()
     url = TRENDS_URL
     parts = [EXAMPLE_NOTE] if example_data else []
     parts.append("## Occurrences per quarter {#occurrences}\n")
     parts.append(figure("occurrences", _quarterly(
         "Incidents per quarter", "Incidents in the log by the quarter they were detected.",
         report.occurrences, "Incidents")))
-    parts.append("\n### By cause category {#by-category}\n\nAn incident that cites failure "
-                 "modes of two categories counts once in each.\n")
+    parts.append(f"\n### By {category} {{#by-category}}\n\nAn incident that cites failure "
+                 f"modes of two {categories} counts once in each.\n")
     parts.append(multiples_figure("by-category", _quarterly(
-        "Incidents per quarter by cause category",
-        "Incidents per quarter citing failure modes of one cause category, one panel each.",
+        f"Incidents per quarter by {category}",
+        f"Incidents per quarter citing failure modes of one {category}, one panel each.",
         report.occurrences_by_category, "Incidents")))
     frequent = Table(["Failure mode", "Incidents"], caption="Most frequent failure modes")
     for mode in report.most_frequent:

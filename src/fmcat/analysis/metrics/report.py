@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -149,13 +149,23 @@ class TargetResult:
     over: str = ""  # what the value is computed over (`Population.describe`)
 
 
-def compare_with_targets(targets: TargetsFile | None,
-                         values: Mapping[str, float | None]) -> tuple[TargetResult, ...]:
-    """Each metric that has a target, in the order of `METRICS`; none without targets."""
+def severe_share_label(severe: Sequence[str]) -> str:
+    """The label of `high_critical_share`, naming the levels that page in this
+    catalog's taxonomy (the metric's key stays: metrics.yml files name it)."""
+    names = ", ".join(severe[:-1]) + f" and {severe[-1]}" if len(severe) > 1 else "".join(severe)
+    return f"Share of {names} incidents"
+
+
+def compare_with_targets(targets: TargetsFile | None, values: Mapping[str, float | None], *,
+                         severe: Sequence[str] = ("high", "critical"),
+                         ) -> tuple[TargetResult, ...]:
+    """Each metric that has a target, in the order of `METRICS`; none without targets.
+    `severe` are the levels that page, named in the label of `high_critical_share`."""
     if targets is None:
         return ()
     results = []
-    for metric, (label, unit) in METRICS.items():
+    for metric, (named, unit) in METRICS.items():
+        label = severe_share_label(severe) if metric == "high_critical_share" else named
         target = getattr(targets.targets, metric)
         if target is None:
             continue
@@ -233,7 +243,8 @@ def compute_metrics(catalog: Catalog, today: date,
         completeness=complete,
         playbook_usage=playbook_usage(catalog),
         sparklines=failure_mode_sparklines(catalog),
-        targets=_described(compare_with_targets(targets, values), figures),
+        targets=_described(compare_with_targets(targets, values, severe=severe_levels(catalog)),
+                           figures),
         detection_gaps=detection_gaps(catalog),
     )
 
