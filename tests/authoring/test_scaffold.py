@@ -5,13 +5,23 @@ Writing whole templates is tested through the CLI in tests/cli/test_cli.py.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from fmcat.authoring.scaffold import ScaffoldError, check_title, next_id, slugify, yaml_string
+from fmcat.authoring.scaffold import (
+    ScaffoldError,
+    check_title,
+    create_record,
+    next_id,
+    slugify,
+    yaml_string,
+)
+from fmcat.core.load import load_checked
 from fmcat.core.model import FAILURE_MODE, PLAYBOOK
+from tests.conftest import SECOND
 
 
 @pytest.mark.parametrize(("title", "slug"), [
@@ -57,3 +67,20 @@ def test_next_id_counts_every_id_cited_anywhere(tmp_path: Path) -> None:
     (incidents / "i.yml").write_text("failure_modes: [FM-0040, FM-1234567]\n", encoding="utf-8")
     assert next_id(tmp_path, FAILURE_MODE) == "FM-0042"  # seven digits are another number
     assert next_id(tmp_path, PLAYBOOK) == "MP-0101"
+
+
+def test_a_new_record_has_the_sections_its_catalog_declares(tmp_path: Path) -> None:
+    """A catalog that renames, adds or drops body sections gets a template with its
+    own headings, in its order, which its section checks accept as written."""
+    root = tmp_path / "catalog"
+    shutil.copytree(SECOND, root)
+    path = create_record(root, "failure-mode", "Template headings")
+    headings = [line[3:] for line in path.read_text(encoding="utf-8").splitlines()
+                if line.startswith("## ")]
+    assert headings == ["Description", "Preconditions", "Procedure examples", "Detection",
+                        "Mitigation", "Impact"]
+    catalog = load_checked(root)
+    # Sections without a prompt are empty (FMC041) until written; none is missing
+    # (FMC040) or doubled (FMC043).
+    assert [(f.code, f.message) for f in catalog.findings if f.file.endswith(path.name)
+            and f.code in ("FMC040", "FMC043")] == []

@@ -175,6 +175,33 @@ def tag_lines(taxonomy: Taxonomy, kind: str) -> list[str]:
             for key, d in taxonomy.dimensions_of(kind).items()]
 
 
+SECTION_PROMPTS: dict[str, str] = {
+    "symptoms": "What an on-call engineer or a business owner sees first.",
+    "latent-conditions": "The circumstances that let this failure happen.",
+    "reproduction": ("1. Steps someone can follow to trigger the failure in a test "
+                     "environment.\n2. …"),
+    "detection": "Why each detector's threshold and window are where they are.",
+    "mitigation": "What to do, in order, and what to check before rolling back.",
+    "rationale": "Why these choices, so other teams can adapt them.",
+    "checklist": "- [ ] A check a reviewer or an on-call engineer can tick.",
+    "when-to-use": ("Which failure modes this playbook answers, each linked by its ID: "
+                    "[its title](FM-0000)."),
+    "verification": "How you know the remedy worked.",
+}
+"""What the template asks for under a section, by its fixed anchor; a section a
+catalog adds gets its heading alone."""
+
+
+def section_body(taxonomy: Taxonomy, kind: str) -> str:
+    """The record's body: one heading per section the taxonomy declares for the
+    kind, in its order and with its titles, so a catalog that renames or adds
+    sections gets a template its checks accept."""
+    parts = [f"## {spec.title}" + (f"\n\n{SECTION_PROMPTS[spec.anchor]}"
+                                   if spec.anchor in SECTION_PROMPTS else "")
+             for spec in taxonomy.sections_of(kind)]
+    return "\n\n".join(parts) + "\n"
+
+
 def context_line(taxonomy: Taxonomy) -> str:
     """A case study's context as a flow mapping: the team and each case-study dimension."""
     keys = ["team", *taxonomy.dimensions_of("case-study")]
@@ -209,6 +236,7 @@ def create_record(root: Path, kind_name: str, title: str, *, steward: str = "",
                              autoescape=False)  # noqa: S701 - YAML/Markdown, values via yaml_string
     env.filters["yaml_string"] = yaml_string
     text = env.get_template(f"new/{kind.name}.md").render(
+        body=section_body(taxonomy, kind.name),
         id=record_id, title=title, steward=steward or sorted(taxonomy.stewards)[0],
         today=(today or build_date()).isoformat(), vocab=vocab,
         tag_lines=tag_lines(taxonomy, kind.name), context=context_line(taxonomy))
