@@ -22,6 +22,7 @@ from fmcat.cli.common import (
     UsageError,
     base_url,
     catalog_root,
+    published_catalog,
     require_valid,
 )
 from fmcat.cli.recommend import read_json
@@ -32,18 +33,9 @@ from fmcat.exports import documents as export
 def _index(args: argparse.Namespace) -> assess.AssessIndex:
     if not args.catalog:
         return _index_from_root(catalog_root(args.root))
-    path = Path(args.catalog)
+    path = published_catalog(args.catalog)
     if path.is_dir():
-        if (path / "taxonomy.yml").is_file():
-            return _index_from_root(path)
-        found = [p for p in (path / "api" / "catalog.json", path / "catalog.json")
-                 if p.is_file()]
-        if not found:
-            raise UsageError(f"--catalog {path}: neither a catalog folder (taxonomy.yml) "
-                             "nor a site (api/catalog.json)")
-        path = found[0]
-    elif not path.is_file():
-        raise UsageError(f"--catalog {path}: no such file or folder")
+        return _index_from_root(path)
     source = f"--catalog {path}"
     try:
         return assess.index_from_document(read_json(path, source))

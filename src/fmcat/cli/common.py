@@ -67,6 +67,27 @@ def catalog_root(value: str | None) -> Path:
     return root
 
 
+def published_catalog(value: str) -> Path:
+    """What `--catalog` names: a catalog folder (it has a taxonomy.yml, and is
+    returned as is), or the published `catalog.json` of a built site or a file.
+
+    `recommend` and `assess` both work from either, like a team that has only
+    the published site."""
+    path = Path(value)
+    if path.is_dir():
+        if (path / "taxonomy.yml").is_file():
+            return path
+        found = [p for p in (path / "api" / "catalog.json", path / "catalog.json")
+                 if p.is_file()]
+        if not found:
+            raise UsageError(f"--catalog {path}: neither a catalog folder (taxonomy.yml) "
+                             "nor a site (api/catalog.json)")
+        return found[0]
+    if not path.is_file():
+        raise UsageError(f"--catalog {path}: no such file or folder")
+    return path
+
+
 def base_url(value: str | None) -> str | None:
     """`--base-url`, else $FMCAT_SITE_URL, else None (URLs stay site-relative)."""
     chosen = value if value is not None else os.environ.get(SITE_URL_ENV, "")

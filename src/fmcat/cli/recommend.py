@@ -19,6 +19,7 @@ from fmcat.cli.common import (
     Subparsers,
     UsageError,
     catalog_root,
+    published_catalog,
     require_valid,
 )
 from fmcat.exports import documents as export
@@ -26,25 +27,16 @@ from fmcat.exports import recommend
 
 
 def _knowledge(args: argparse.Namespace) -> recommend.Knowledge:
-    if args.catalog:
-        path = Path(args.catalog)
-        if path.is_dir():
-            if (path / "taxonomy.yml").is_file():
-                return _knowledge_from_root(path)
-            found = [p for p in (path / "api" / "catalog.json", path / "catalog.json")
-                     if p.is_file()]
-            if not found:
-                raise UsageError(f"--catalog {path}: neither a catalog folder (taxonomy.yml) "
-                                 "nor a site (api/catalog.json)")
-            path = found[0]
-        elif not path.is_file():
-            raise UsageError(f"--catalog {path}: no such file or folder")
-        source = f"--catalog {path}"
-        try:
-            return recommend.knowledge_from_document(read_json(path, source))
-        except recommend.DocumentError as exc:
-            raise UsageError(f"{source}: {exc}") from None
-    return _knowledge_from_root(catalog_root(args.root))
+    if not args.catalog:
+        return _knowledge_from_root(catalog_root(args.root))
+    path = published_catalog(args.catalog)
+    if path.is_dir():
+        return _knowledge_from_root(path)
+    source = f"--catalog {path}"
+    try:
+        return recommend.knowledge_from_document(read_json(path, source))
+    except recommend.DocumentError as exc:
+        raise UsageError(f"{source}: {exc}") from None
 
 
 def _knowledge_from_root(root: Path) -> recommend.Knowledge:
