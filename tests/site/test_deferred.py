@@ -20,13 +20,13 @@ def test_deferred_work_runs_after_defer_returns_and_begin_waits_for_it(tmp_path:
     release, done = threading.Event(), threading.Event()
 
     def work() -> None:
-        release.wait(timeout=30)
+        release.wait()  # no timeout: libfaketime (make test-future) stalls timed waits
         done.set()
 
     try:
         incremental.defer(work)
         assert not done.is_set()  # defer returned while the work still waits
-        threading.Timer(0.2, release.set).start()
+        threading.Thread(target=lambda: (time.sleep(0.2), release.set())).start()
         incremental.begin()
         assert done.is_set()
     finally:
