@@ -80,11 +80,9 @@ def _serve_session(config: MkDocsConfig) -> ServeSession | None:
         return find_session(site_dir)
     # Otherwise a plain build later in the same process would become a preview.
     _command = "build"
-    root = catalog_root(config.config_file_path)
-    shared = [Path(p) for p in (config.config_file_path, config.docs_dir,
-                                config.theme.custom_dir) if p]
-    return open_session(site_dir, dirty=_dirty,
-                        shared=[*shared, root / "taxonomy.yml", root / "metrics.yml"])
+    return open_session(site_dir, catalog_root(config.config_file_path), dirty=_dirty,
+                        config=[Path(p) for p in (config.config_file_path, config.docs_dir,
+                                                  config.theme.custom_dir) if p])
 
 
 def on_shutdown() -> None:

@@ -3,6 +3,7 @@ builds of them, each built once per session for the tests that only read it."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -304,40 +305,43 @@ def serve_site(site: Path) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
+@contextlib.contextmanager
+def _serving(site: Path) -> Iterator[str]:
+    """A built site served on loopback for as long as the block runs."""
+    server, url = serve_site(site)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def site_url(built_repo: Path) -> Iterator[str]:
     """The repository's catalog (the session's one build), served on loopback."""
-    server, url = serve_site(built_repo)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with _serving(built_repo) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def catalog_site_url(built_fixture: Path) -> Iterator[str]:
     """The fixture catalog (it has a withdrawn entry), served on loopback."""
-    server, url = serve_site(built_fixture)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with _serving(built_fixture) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def second_site_url(built_second: Path) -> Iterator[str]:
     """The second fixture catalog (another taxonomy), served on loopback."""
-    server, url = serve_site(built_second)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with _serving(built_second) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def synthetic_site_url(built_synthetic: Path) -> Iterator[str]:
     """The synthetic catalog, served on loopback."""
-    server, url = serve_site(built_synthetic)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with _serving(built_synthetic) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

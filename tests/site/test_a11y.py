@@ -12,12 +12,11 @@ in `overrides/`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, serve_site
+from tests.conftest import REPO
 from tests.site.test_layout import ASSESS_PROFILE, SECOND_PAGES, SYNTHETIC_PAGES
 
 pytestmark = pytest.mark.browser
@@ -51,11 +50,8 @@ def axe_js() -> Path:
 
 
 @pytest.fixture(scope="module")
-def a11y_site(built_repo: Path) -> Iterator[tuple[str, Path]]:
-    server, url = serve_site(built_repo)
-    yield url, built_repo
-    server.shutdown()
-    server.server_close()
+def a11y_site(site_url: str, built_repo: Path) -> tuple[str, Path]:
+    return site_url, built_repo
 
 
 def _path(site: Path, page: str) -> str:
@@ -74,11 +70,8 @@ def _report(violations: list[dict[str, object]]) -> str:
 
 
 @pytest.fixture(scope="module")
-def synthetic_site(built_synthetic: Path) -> Iterator[tuple[str, Path]]:
-    server, url = serve_site(built_synthetic)
-    yield url, built_synthetic
-    server.shutdown()
-    server.server_close()
+def synthetic_site(synthetic_site_url: str, built_synthetic: Path) -> tuple[str, Path]:
+    return synthetic_site_url, built_synthetic
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -98,11 +91,8 @@ def test_synthetic_catalog_has_no_serious_or_critical_axe_violation(
 
 
 @pytest.fixture(scope="module")
-def second_site(built_second: Path) -> Iterator[tuple[str, Path]]:
-    server, url = serve_site(built_second)
-    yield url, built_second
-    server.shutdown()
-    server.server_close()
+def second_site(second_site_url: str, built_second: Path) -> tuple[str, Path]:
+    return second_site_url, built_second
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

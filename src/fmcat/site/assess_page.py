@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from fmcat.analysis.assess import AP_TABLE, DETECTIONS, LEVELS
 from fmcat.core.taxonomy import Taxonomy
-from fmcat.exports.assess import INDEX_PATH, dimension_titles, dimension_vocabularies
+from fmcat.exports.assess import INDEX_PATH
 from fmcat.site.render import render_block
 from fmcat.site.views import page
 
@@ -57,11 +57,11 @@ def _groups(taxonomy: Taxonomy, playbooks: tuple[tuple[str, str], ...]
     planned signals and playbooks are added to those already in place, which
     is how a team writes its --after profile.
     """
-    exported = taxonomy.model_dump(mode="json")
-    titles = dimension_titles(exported)
-    groups = [ChoiceGroup(key, titles[key],
-                          tuple(Choice(v, label) for v, label in values.items()), "")
-              for key, values in dimension_vocabularies(exported).items()]
+    # The Taxonomy's own dimensions, not an export of it: the published index
+    # reads the same ones through `dimension_vocabularies`.
+    groups = [ChoiceGroup(key, dimension.title,
+                          tuple(Choice(v, term.title) for v, term in dimension.values.items()), "")
+              for key, dimension in taxonomy.dimensions_of("failure-mode").items()]
     groups.append(ChoiceGroup("stages", "Stages", tuple(
         Choice(key, term.title) for key, term in taxonomy.stages.items()), ""))
     signals = tuple(Choice(key, f"{key}: {signal.title}")

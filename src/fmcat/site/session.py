@@ -32,10 +32,20 @@ def find_session(site_dir: Path) -> ServeSession | None:
     return _SESSIONS.get(site_dir.resolve())
 
 
-def open_session(site_dir: Path, *, shared: Iterable[Path], dirty: bool) -> ServeSession:
-    """The session serving `site_dir`, made at its first build; incremental if `dirty`."""
+SHARED_CATALOG_FILES = ("taxonomy.yml", "metrics.yml")
+"""Catalog files every page may read: a save of one rebuilds the whole site."""
+
+
+def open_session(site_dir: Path, root: Path, *, config: Iterable[Path],
+                 dirty: bool) -> ServeSession:
+    """The session serving `site_dir`, made at its first build; incremental if `dirty`.
+
+    `config` are the generator's own inputs every page depends on (its config
+    file, docs and theme folders); with the catalog's shared files they make a
+    save rebuild everything."""
     key = site_dir.resolve()
     if key not in _SESSIONS:
+        shared = [*config, *(root / name for name in SHARED_CATALOG_FILES)]
         _SESSIONS[key] = ServeSession(Incremental(key, shared) if dirty else None, Preview())
     return _SESSIONS[key]
 
