@@ -116,3 +116,29 @@ def test_front_matter_urls_must_be_http(catalog_dir: Path) -> None:
                                              "url: javascript:alert(1)"))
     findings = [f for f in load_catalog(catalog_dir).findings if f.code == "FMC051"]
     assert findings and findings[0].field == "artifacts.0.url"
+
+
+@pytest.mark.parametrize(("href", "leaves"), [
+    ("https://example.com/paper", True),
+    ("HTTP://example.com/", True),
+    ("//example.com/x", True),
+    ("mailto:team@example.com", True),
+    ("../FM-0002/", False),
+    ("#detection", False),
+    ("../../playbooks/MP-0009/#steps", False),
+    ("notes.md?a=1&b=2", False),
+])
+def test_only_links_that_leave_the_site_carry_rel(href: str, leaves: bool) -> None:
+    """`rel="noopener noreferrer"` keeps the referrer from other sites; on the
+    page's own links (every heading's permalink) it was 27 bytes each for
+    nothing (issue #14: entry pages within 40,000 bytes)."""
+    rendered = markdown.markdown(
+        f'<a title="a > b" class="x" href="{href}">one</a> and [two]({href})\n\n## Heading',
+        extensions=["attr_list", "md_in_html", "toc"],
+        extension_configs={"toc": {"permalink": True}})
+    soup = BeautifulSoup(sanitize_html(rendered), "html.parser")
+    links = soup.find_all("a", href=re.compile(re.escape(href.split("&")[0]), re.IGNORECASE))
+    assert len(links) == 2, soup
+    for link in links:
+        assert link.get("rel") == (["noopener", "noreferrer"] if leaves else None), link
+    assert soup.select_one("a.headerlink").get("rel") is None

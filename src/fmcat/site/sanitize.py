@@ -8,6 +8,10 @@ allowlist that covers what Markdown, pymdown-extensions and Material emit.
 
 from __future__ import annotations
 
+import re
+from html import unescape
+from urllib.parse import urlsplit
+
 import nh3
 
 from fmcat.core.body import is_unsafe_url
@@ -34,6 +38,12 @@ _ATTRIBUTES = {
 
 _SCHEMES = {"http", "https", "mailto"}
 
+_REL = ' rel="noopener noreferrer"'
+# A start tag of a link as the sanitiser writes it: every value double-quoted,
+# a quote inside one escaped, so a `>` in a value cannot end the match early.
+_LINK = re.compile(r'<a\s(?:[^>"]|"[^"]*")*>')
+_HREF = re.compile(r'\shref="([^"]*)"')
+
 
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
     # Task-list checkboxes are the only inputs Markdown makes; nothing else
@@ -50,11 +60,11 @@ def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
 def sanitize_html(html: str) -> str:
     """Remove anything active from rendered contributed HTML.
 
-    Links keep their target but gain `rel="noopener noreferrer"`; only
-    http(s), mailto and relative URLs survive; `style` survives only as
-    table-cell alignment.
+    Links keep their target, and those that leave the site gain
+    `rel="noopener noreferrer"`; only http(s), mailto and relative URLs
+    survive; `style` survives only as table-cell alignment.
     """
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
@@ -64,3 +74,22 @@ def sanitize_html(html: str) -> str:
         filter_style_properties={"text-align"},
         attribute_filter=_keep_attribute,
     )
+    return _LINK.sub(_drop_rel_within_site, clean)
+
+
+def _drop_rel_within_site(link: re.Match[str]) -> str:
+    """A link's start tag without the sanitiser's `rel` if it stays on the site.
+
+    The sanitiser gives every link the `rel`; on a page's own links (each
+    heading's permalink, the record links) it was 27 bytes each that guard
+    nothing (issue #14: entry pages within 40,000 bytes). Whatever this does
+    not recognise keeps its `rel`.
+    """
+    tag = link.group(0)
+    href = _HREF.search(tag)
+    if href is None or _REL not in tag:
+        return tag
+    target = urlsplit(unescape(href.group(1)))
+    if target.scheme or target.netloc:
+        return tag
+    return tag.replace(_REL, "", 1)
