@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from fmcat.site.theming import SCRIPTS, STYLESHEETS, THEME_DIR, with_engine_assets
+from fmcat.site.theming import (
+    ASSESS_SCRIPT,
+    CATALOG_SCRIPT,
+    SCRIPTS,
+    STYLESHEETS,
+    THEME_DIR,
+    with_engine_assets,
+)
 from tests.conftest import REPO
 
 
@@ -10,7 +17,7 @@ def test_the_theme_ships_with_the_package_not_the_catalog() -> None:
     assert (THEME_DIR / "main.html").is_file()
     assert (THEME_DIR / "partials" / "fmcat-card.html").is_file()
     generated = {"assets/fmcat-charts.css"}  # written by the build, from the package too
-    for asset in {*STYLESHEETS, *SCRIPTS} - generated:
+    for asset in {*STYLESHEETS, *SCRIPTS, CATALOG_SCRIPT, ASSESS_SCRIPT} - generated:
         assert (THEME_DIR / asset).is_file(), asset
     assert not (REPO / "overrides").exists()
     assert not (REPO / "docs" / "assets").exists()

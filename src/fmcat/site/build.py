@@ -234,6 +234,7 @@ class SiteBuild:
             "fmcat_nav_key": self.plan.nav_key(src_uri, url),
             "fmcat_page": self.plan.view_for(src_uri),
             "fmcat_indexed": self.plan.indexed(src_uri),
+            "fmcat_scripts": self.plan.scripts.get(src_uri, ()),
         }
 
     def finish_page(self, src_uri: str, dest_uri: str, html: str) -> str:

@@ -29,6 +29,7 @@ from fmcat.site.records import RecordView, record_markdown, record_view
 from fmcat.site.render import Slots
 from fmcat.site.sanitize import sanitize_html
 from fmcat.site.tasklist import label_task_lists
+from fmcat.site.theming import ASSESS_SCRIPT, CATALOG_SCRIPT
 from fmcat.site.views import severity_css
 
 
@@ -53,6 +54,8 @@ class SitePlan:
     record_pages: dict[str, Entry] = field(default_factory=dict)
     generated: set[str] = field(default_factory=set)
     slots: dict[str, Slots] = field(default_factory=dict)
+    scripts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """A page's own scripts, after those every page loads (`theming.SCRIPTS`)."""
     _last: tuple[str, RecordView] | None = field(default=None, repr=False)
 
     def take_files(self) -> list[GeneratedFile]:
@@ -135,10 +138,12 @@ def plan_site(catalog: Catalog, *, site_name: str | None = None,
         plan.record_pages[src_uri] = entry
     plan.files.append(GeneratedFile(f"{FAILURE_MODE.url_dir}/index.md", catalog_page(
         listed(catalog), taxonomy, derived.observed)))
+    plan.scripts[f"{FAILURE_MODE.url_dir}/index.md"] = (CATALOG_SCRIPT,)
     plan.files.append(GeneratedFile("matrix/index.md", matrix_page(listed(catalog), taxonomy)))
     adoptable = tuple((e.id, e.record.title)
                       for e in sorted(catalog.playbooks, key=lambda e: e.id) if e.record.is_listed)
     plan.files.append(GeneratedFile(f"{ASSESS_URL}index.md", assess_page(taxonomy, adoptable)))
+    plan.scripts[f"{ASSESS_URL}index.md"] = (ASSESS_SCRIPT,)
     for src_uri, content in browse_pages(catalog, taxonomy, derived.tags).items():
         plan.files.append(GeneratedFile(src_uri, content))
     listed_records = [e for e in catalog.entries.values() if e.record.is_listed]
