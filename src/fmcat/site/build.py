@@ -29,6 +29,7 @@ from fmcat.site.outputs import OutputError, OutputWriter
 from fmcat.site.plan import GeneratedFile, plan_site
 from fmcat.site.render import RenderOnce, Slots
 from fmcat.site.search import SearchIndex, SearchIndexError
+from fmcat.site.theming import CSS_ICONS
 
 WATCHED = ("entries", "playbooks", "case-studies", "incidents", "taxonomy.yml", "metrics.yml",
            "fmcat.yml")
@@ -235,6 +236,7 @@ class SiteBuild:
             "fmcat_page": self.plan.view_for(src_uri),
             "fmcat_indexed": self.plan.indexed(src_uri),
             "fmcat_scripts": self.plan.scripts.get(src_uri, ()),
+            "fmcat_css_icons": CSS_ICONS,
         }
 
     def finish_page(self, src_uri: str, dest_uri: str, html: str) -> str:

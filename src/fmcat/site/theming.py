@@ -34,6 +34,14 @@ ASSESS_SCRIPT = "assets/fmcat-assess.js"
 alert opens should fetch (issue #14)."""
 
 
+CSS_ICONS = frozenset({"material/library", "material/brightness-7", "material/brightness-4",
+                       "material/magnify", "material/arrow-left", "material/close"})
+"""Material icons that fmcat.css draws: the logo, the palette toggle and the
+search box's. A page carries an empty `<svg>` for each instead of its path
+(issue #14: entry pages within 40,000 bytes); another icon a catalog
+configures is written inline, as Material does."""
+
+
 _Item = TypeVar("_Item")
 
 
