@@ -29,6 +29,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from fmcat.site import (
+    COMPILED_TEMPLATES,
     SCRIPTS,
     STYLESHEETS,
     THEME_DIR,
@@ -161,6 +162,9 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     material = Path(material_templates.__file__).parent
     assert env.loader is not None
     env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(material)})])
+    # MkDocs makes this environment anew for every build; a preview save need
+    # not compile the theme again.
+    env.bytecode_cache = COMPILED_TEMPLATES
     return env
 
 

@@ -17,6 +17,7 @@ from fmcat.exports.schema import (
     SCHEMA_VERSION,
     json_schemas,
     read_catalog_document,
+    schema_names,
 )
 from tests.conftest import FIXTURE, REPO
 from tests.exports.expected import read_tree
@@ -33,7 +34,7 @@ def _validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
 
 def test_every_schema_names_its_dialect_and_the_file_list_is_fixed() -> None:
     schemas = json_schemas()
-    assert list(schemas) == sorted(schemas)
+    assert list(schemas) == sorted(schemas) == schema_names()
     assert set(schemas) == {"catalog.json", "assess-worksheet.json", *SCHEMA_OF_KIND.values(),
                             *(f"source/{name}" for name in (*SCHEMA_OF_KIND.values(),
                                                             "taxonomy.json"))}

@@ -7,13 +7,15 @@ import filecmp
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from fmcat.site import close_session, find_session, settle_session
+from fmcat.core.catalog import Entry
+from fmcat.site import close_session, find_session, plan, settle_session
 
 SERVE_URL = "http://127.0.0.1:8000/"
 OLD_TITLE = "Prior shift changes base rates"
@@ -92,6 +94,12 @@ def edits(root: Path) -> list[tuple[str, Callable[[], None]]]:
         ("add", lambda: added.write_text(new_text, encoding="utf-8")),
         ("rename", lambda: added.rename(entries / "FM-0042-renamed.md")),
         ("delete", (entries / "FM-0042-renamed.md").unlink),
+        # What a failure-mode page shows of other files: a playbook's brief
+        # under Mitigation, an incident in its Incidents list.
+        ("playbook", lambda: edit(root / "playbooks" / "MP-0013-drift-monitoring-against-per-f.md",
+                                  "fallback: Page the owner.", "fallback: Page the data owner.")),
+        ("incident", lambda: edit(root / "incidents" / "2026" / "INC-2026-0001.yml",
+                                  "title: Approval rate jump", "title: Approval rate leap")),
         ("taxonomy", lambda: edit(root / "taxonomy.yml", "  medium:", "  medium:  ")),
     ]
 
@@ -165,6 +173,35 @@ def test_an_untouched_page_is_not_rendered_again(catalog_dir: Path, tmp_path: Pa
         assert [p for p, mtime in untouched.items() if p.stat().st_mtime_ns != mtime] == []
         assert edited.stat().st_mtime_ns > edited_before
         assert "Prior shift moves rates" in edited.read_text(encoding="utf-8")
+    finally:
+        server.close()
+
+
+def test_a_save_makes_again_only_the_record_pages_that_show_what_changed(
+        catalog_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A preview looks record pages up by what they show (fmcat.core.memo): after
+    a title edit only the pages that showed the old title are made again."""
+    made: list[str] = []
+    record_markdown = plan.record_markdown
+
+    def counting(entry: Entry, *args: Any) -> str:
+        made.append(entry.id)
+        return record_markdown(entry, *args)
+
+    monkeypatch.setattr(plan, "record_markdown", counting)
+    server = Server(catalog_dir, tmp_path / "served")
+    try:
+        server.rebuild()
+        records = set(made)
+        showing = {path.parent.name for path in server.site.glob("*/*/index.html")
+                   if OLD_TITLE in path.read_text(encoding="utf-8")} & records
+        made.clear()
+        edit(catalog_dir / "entries" / "FM-0002-prior-shift.md", OLD_TITLE,
+             "Prior shift moves rates")
+        server.rebuild()
+        assert "FM-0002" in made
+        assert set(made) <= showing
+        assert len(records - set(made)) >= 3, "pages that do not show the title were made again"
     finally:
         server.close()
 

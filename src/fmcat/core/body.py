@@ -26,6 +26,7 @@ from typing import Any
 import markdown  # type: ignore[import-untyped]  # no stubs; only the fence reader is used
 
 from fmcat.core.ids import ID_LINK
+from fmcat.core.memo import memoized
 
 MARKDOWN_EXTENSIONS = ["toc", "attr_list", "admonition", "tables", "def_list",
                        "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
@@ -91,7 +92,7 @@ class Problem:
     hint: str
 
 
-@functools.lru_cache(maxsize=64)
+@memoized()
 def _lines_outside_code(body: str, first_line: int) -> tuple[tuple[int, str], ...]:
     """(file line, text) for lines outside fenced code, code spans blanked.
 
@@ -113,7 +114,7 @@ def _segments(body: str, first_line: int) -> tuple[tuple[int, str, bool], ...]:
     return _split_segments(body, first_line)
 
 
-@functools.lru_cache(maxsize=64)
+@memoized()
 def _split_segments(body: str, first_line: int) -> tuple[tuple[int, str, bool], ...]:
     return tuple(_iter_segments(body, first_line))
 
@@ -170,7 +171,7 @@ def headings(body: str, first_line: int) -> list[Heading]:
     return list(_headings(body, first_line))
 
 
-@functools.lru_cache(maxsize=64)
+@memoized()
 def _headings(body: str, first_line: int) -> tuple[Heading, ...]:
     result = []
     for number, line in _lines_outside_code(body, first_line):
@@ -183,6 +184,11 @@ def _headings(body: str, first_line: int) -> tuple[Heading, ...]:
 
 def sections(body: str, first_line: int) -> dict[str, tuple[Heading, str]]:
     """Level-2 sections by lower-cased title: their heading and their text."""
+    return dict(_sections(body, first_line))
+
+
+@memoized()
+def _sections(body: str, first_line: int) -> tuple[tuple[str, tuple[Heading, str]], ...]:
     lines = body.split("\n")
     heads = [h for h in headings(body, first_line) if h.level <= 2]
     result: dict[str, tuple[Heading, str]] = {}
@@ -192,10 +198,10 @@ def sections(body: str, first_line: int) -> dict[str, tuple[Heading, str]]:
         end = heads[index + 1].line if index + 1 < len(heads) else first_line + len(lines)
         text = "\n".join(lines[head.line - first_line + 1: end - first_line]).strip()
         result.setdefault(head.text.lower(), (head, text))
-    return result
+    return tuple(result.items())
 
 
-@functools.lru_cache(maxsize=64)
+@memoized()
 def links(body: str, first_line: int) -> tuple[BodyLink, ...]:
     """Every link target outside code, with the line its target is on.
 
@@ -249,6 +255,11 @@ def count_checkboxes(text: str) -> int:
 
 def unsafe_markup(body: str, first_line: int) -> list[Problem]:
     """Raw HTML and URLs that could run in a reader's browser."""
+    return list(_unsafe_markup(body, first_line))
+
+
+@memoized()
+def _unsafe_markup(body: str, first_line: int) -> tuple[Problem, ...]:
     problems = []
     for number, line in _lines_outside_code(body, first_line):
         if "<" not in line and "=" not in line and "{%" not in line:
@@ -275,7 +286,7 @@ def unsafe_markup(body: str, first_line: int) -> list[Problem]:
         if is_unsafe_url(link.target):
             problems.append(Problem(link.line, f"unsafe link target '{link.target[:40]}'",
                                     "only http(s), mailto, anchors and record IDs are allowed"))
-    return problems
+    return tuple(problems)
 
 
 def explicit_ids(body: str, first_line: int) -> list[Problem]:
@@ -286,6 +297,11 @@ def explicit_ids(body: str, first_line: int) -> list[Problem]:
     lists carry ids of their own. An id written by hand would duplicate one
     of them or be a link target that no check keeps stable.
     """
+    return list(_explicit_ids(body, first_line))
+
+
+@memoized()
+def _explicit_ids(body: str, first_line: int) -> tuple[Problem, ...]:
     problems = []
     for number, line in _lines_outside_code(body, first_line):
         if ("#" in line and "{" in line and _ATTR_ID.search(line)) or \
@@ -293,9 +309,10 @@ def explicit_ids(body: str, first_line: int) -> list[Problem]:
             problems.append(Problem(number, "explicit element id in a record body",
                                     "remove it: section anchors are fixed and added by the "
                                     "build; link sections with [text](FM-0012#detection)"))
-    return problems
+    return tuple(problems)
 
 
+@memoized()
 def code_lines(body: str) -> frozenset[int]:
     """0-based indexes of the lines of a body that are fenced code."""
     return frozenset(start - 1 + offset for start, text, is_code in _segments(body, 1)

@@ -74,6 +74,8 @@ class Document:
     front: str = ""
     """The YAML text, kept to work out line numbers when a finding needs them."""
     front_line: int = 1
+    digest: str = ""
+    """A digest of the file's bytes: what a preview compares to tell a file changed."""
     _lines: dict[Loc, int] | None = None
 
     @property

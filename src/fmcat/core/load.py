@@ -10,10 +10,15 @@ findings, and this is the one place that says which files those are.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from fmcat.core import checks
 from fmcat.core.catalog import Catalog, Entry, IncidentEntry
@@ -23,6 +28,7 @@ from fmcat.core.findings import Finding, Severity, finding, format_text, summari
 from fmcat.core.folders import RECORD_FOLDERS, RecordFolder, walk_record_folder
 from fmcat.core.frontmatter import Document, parse_markdown, parse_yaml, read_file
 from fmcat.core.ids import FILE_ID
+from fmcat.core.memo import active_memo
 from fmcat.core.model import (
     INCIDENTS_FOLDER,
     KINDS,
@@ -34,6 +40,8 @@ from fmcat.core.settings import load_settings
 from fmcat.core.targets import load_targets
 from fmcat.core.taxonomy import load_taxonomy
 from fmcat.core.validation import validate_document
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def load_checked(root: Path, *, today: date | None = None) -> Catalog:
@@ -77,10 +85,8 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
     real_root = root.resolve()
     for kind in KINDS:
         for rel, path in _record_files(real_root, RECORD_FOLDERS[kind.folder], catalog):
-            doc = _read(rel, path, parse_markdown, catalog)
-            lift_dimensions(doc, kind.name, kind.model, taxonomy)
-            record = validate_document(doc, kind.model)
-            doc.data = None  # now in the record; only the line map may still be needed
+            record, doc = _read_record(rel, path, kind.name, kind.model,
+                                       parse=parse_markdown, catalog=catalog)
             catalog.findings.extend(doc.findings)
             if record is None:
                 _mark_unreadable(rel, catalog)
@@ -89,10 +95,8 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
                 continue
             catalog.entries[record.id] = Entry(kind, record, doc)
     for rel, path in _record_files(real_root, RECORD_FOLDERS[INCIDENTS_FOLDER], catalog):
-        doc = _read(rel, path, parse_yaml, catalog)
-        lift_dimensions(doc, "incident", Incident, taxonomy)
-        incident = validate_document(doc, Incident)
-        doc.data = None
+        incident, doc = _read_record(rel, path, "incident", Incident, parse=parse_yaml,
+                                      catalog=catalog)
         catalog.findings.extend(doc.findings)
         if incident is None:
             _mark_unreadable(rel, catalog)
@@ -113,14 +117,36 @@ def load_catalog(root: Path, *, today: date | None = None) -> Catalog:
     return catalog
 
 
-def _read(rel: str, path: Path, parse: Callable[[str, bytes], Document],
-          catalog: Catalog) -> Document:
-    """Parse one record file; a file that cannot be read is a document with findings."""
+def _read_record(rel: str, path: Path, kind: str, model: type[M], *,
+                 parse: Callable[[str, bytes], Document],
+                 catalog: Catalog) -> tuple[M | None, Document]:
+    """One record file, parsed and validated: the record (None if it is refused)
+    and its document, whose findings say why.
+
+    A file that cannot be read is a document with findings. In a preview
+    the work is looked up by the file's bytes (`fmcat.core.memo`): a save
+    re-reads every file but parses only the one that changed. The document
+    handed out is a copy, since the catalog releases it after the checks.
+    """
     catalog.files_read += 1
     raw, problems = read_file(path, rel)
     if raw is None:
-        return Document(path=rel, findings=problems)
-    return parse(rel, raw)
+        return None, Document(path=rel, findings=problems)
+    taxonomy = catalog.taxonomy
+
+    def validate() -> tuple[M | None, Document]:
+        doc = parse(rel, raw)
+        doc.digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        lift_dimensions(doc, kind, model, taxonomy)
+        record = validate_document(doc, model)
+        doc.data = None  # now in the record; only the line map may still be needed
+        return record, doc
+
+    memo = active_memo()
+    if memo is None:
+        return validate()
+    record, doc = memo.get(("record file", kind, rel, raw), validate)
+    return record, replace(doc, findings=list(doc.findings))
 
 
 def _mark_unreadable(rel: str, catalog: Catalog) -> None:

@@ -39,7 +39,7 @@ from fmcat.core.model import (
     Record,
 )
 from fmcat.core.taxonomy import Taxonomy
-from fmcat.exports.schema import SCHEMA_VERSION, json_schemas
+from fmcat.exports.schema import SCHEMA_VERSION, json_schemas, schema_names
 
 API_DIR = "api"
 INCIDENTS_URL_DIR = "incidents"
@@ -246,4 +246,4 @@ def api_paths(catalog: Catalog) -> list[str]:
                for alias in retired_ids(entry, catalog)]
     ids = [*catalog.entries, *retired, *catalog.incidents]
     return [f"{API_DIR}/catalog.json", *(api_path(record_id) for record_id in ids),
-            *(f"{API_DIR}/schema/{name}" for name in json_schemas())]
+            *(f"{API_DIR}/schema/{name}" for name in schema_names())]

@@ -166,6 +166,12 @@ _SOURCE_SCHEMAS: dict[str, type[BaseModel]] = {
 }
 
 
+def schema_names() -> list[str]:
+    """The file names `json_schemas` returns, in its order, without making any schema
+    (the site lists the files it writes on every preview save)."""
+    return sorted(["catalog.json", *_RECORD_SCHEMAS, *_SOURCE_SCHEMAS])
+
+
 def json_schemas(taxonomy: Taxonomy | None = None,
                  name: str = DEFAULT_NAME) -> dict[str, dict[str, Any]]:
     """JSON Schemas by file name: the catalog document, titled with the catalog's

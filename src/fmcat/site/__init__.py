@@ -4,6 +4,7 @@ The generator adapter (`hooks/fmcat_hooks.py`) imports only these names.
 """
 
 from fmcat.site.build import BuildError, SiteBuild, catalog_root, watched_paths
+from fmcat.site.render import COMPILED_TEMPLATES
 from fmcat.site.session import (
     ServeSession,
     close_session,
@@ -13,6 +14,6 @@ from fmcat.site.session import (
 )
 from fmcat.site.theming import SCRIPTS, STYLESHEETS, THEME_DIR, with_engine_assets
 
-__all__ = ["SCRIPTS", "STYLESHEETS", "THEME_DIR", "BuildError", "ServeSession", "SiteBuild",
-           "catalog_root", "close_session", "find_session", "open_session", "settle_session",
-           "watched_paths", "with_engine_assets"]
+__all__ = ["COMPILED_TEMPLATES", "SCRIPTS", "STYLESHEETS", "THEME_DIR", "BuildError",
+           "ServeSession", "SiteBuild", "catalog_root", "close_session", "find_session",
+           "open_session", "settle_session", "watched_paths", "with_engine_assets"]

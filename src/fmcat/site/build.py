@@ -11,11 +11,13 @@ state must be rebuilt each time, never accumulated.
 from __future__ import annotations
 
 import logging
-import os
+import posixpath
 import shutil
 import tempfile
 from collections.abc import Container, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from fmcat.core.clock import build_date
@@ -73,7 +75,14 @@ def edit_uri(source_path: str, root: Path, docs_dir: Path) -> str:
     Records live outside docs_dir (in `entries/`, …), so the link climbs out
     of docs_dir to the catalog root, however deep docs_dir sits below it.
     """
-    return Path(os.path.relpath(root.resolve() / source_path, docs_dir.resolve())).as_posix()
+    return edit_uris([source_path], root, docs_dir)[source_path]
+
+
+def edit_uris(source_paths: Iterable[str], root: Path, docs_dir: Path) -> dict[str, str]:
+    """`edit_uri` of many records, resolving the two folders once (not per record)."""
+    top, docs = root.resolve(), docs_dir.resolve()
+    return {path: posixpath.relpath((top / path).as_posix(), docs.as_posix())
+            for path in source_paths}
 
 
 def check_collisions(generated: Iterable[str], existing: Container[str]) -> None:
@@ -114,26 +123,13 @@ class SiteBuild:
                  incremental: Incremental | None = None) -> None:
         if not directory_urls:
             raise BuildError("use_directory_urls must stay true; entry URLs depend on it")
-        if incremental is not None:
-            # The last save's deferred work parses record bodies with a
-            # shared parser that is not thread-safe: loading must not overlap.
-            incremental.settle()
-        catalog = load_checked(root, today=build_date())
-        try:
-            require_no_errors(catalog)
-        except InvalidCatalogError as exc:
-            raise BuildError(f"the catalog has {exc.summary}; fix them to build:\n"
-                             f"{exc}", catalog.findings) from None
+        today = build_date()
+        with ExitStack() as memoised:
+            if incremental is not None:
+                # A preview looks up what the last save computed (see incremental.py).
+                memoised.enter_context(incremental.open_build(today.isoformat()).active())
+            self._plan(root, today, site_name=site_name, site_url=site_url)
         self.root, self.docs_dir, self.serving = root, docs_dir, serving
-        self.messages = log_lines(catalog.findings)  # for the adapter to log
-        settings = catalog.settings
-        if settings.names_itself and settings.name != site_name:
-            # Feeds, schemas and alerts say one name, the site's header another.
-            self.messages.append((logging.WARNING, (
-                f"mkdocs.yml: site_name {site_name!r} differs from name {settings.name!r} in "
-                f"{SETTINGS_FILE}; set both to the same name")))
-        self.plan = plan_site(catalog, site_name=site_name, site_url=site_url)
-        self.home = home_summary(catalog, self.plan.derived)
         # A preview's scratch folder outlives the build (see incremental.py).
         self.incremental = incremental
         self.scratch = incremental.scratch if incremental else \
@@ -143,6 +139,24 @@ class SiteBuild:
         self.writer: OutputWriter | None = None
         self.nav_cache = RenderOnce()  # overrides/partials/nav.html
         self._parked: dict[str, Path] = {}  # src_uri -> its rendered HTML, on disk
+
+    def _plan(self, root: Path, today: date, *, site_name: str, site_url: str | None) -> None:
+        """Load and check the catalog, then plan the site and the home summary."""
+        catalog = load_checked(root, today=today)
+        try:
+            require_no_errors(catalog)
+        except InvalidCatalogError as exc:
+            raise BuildError(f"the catalog has {exc.summary}; fix them to build:\n"
+                             f"{exc}", catalog.findings) from None
+        self.messages = log_lines(catalog.findings)  # for the adapter to log
+        settings = catalog.settings
+        if settings.names_itself and settings.name != site_name:
+            # Feeds, schemas and alerts say one name, the site's header another.
+            self.messages.append((logging.WARNING, (
+                f"mkdocs.yml: site_name {site_name!r} differs from name {settings.name!r} in "
+                f"{SETTINGS_FILE}; set both to the same name")))
+        self.plan = plan_site(catalog, site_name=site_name, site_url=site_url)
+        self.home = home_summary(catalog, self.plan.derived)
 
     def source_files(self, existing: Container[str]) -> list[SourceFile]:
         """The generated files, once; `existing` holds the src_uris of docs_dir's files.
@@ -156,11 +170,12 @@ class SiteBuild:
             self.incremental.begin()
         self.search.add_incidents(self.plan.outputs.catalog)
         sources = []
+        # Edit links point at the record's real source, outside docs_dir.
+        links = edit_uris((f.source_path for f in files if f.source_path), self.root,
+                          self.docs_dir)
         for file in files:
             path = None
-            # Edit links point at the record's real source, outside docs_dir.
-            link = edit_uri(file.source_path, self.root, self.docs_dir) \
-                if file.source_path else None
+            link = links[file.source_path] if file.source_path else None
             if file.src_uri.endswith(".md"):
                 path = self.scratch / "pages" / file.src_uri
                 if self.incremental is None:

@@ -41,6 +41,8 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from fmcat.core.memo import Memo
+
 log = logging.getLogger("mkdocs.plugins.fmcat")
 
 
@@ -93,21 +95,40 @@ class Incremental:
         self.written: set[str] = set()       # site-relative paths of the last build
         self.shared_state = ""
         self.home_state = ""
+        self.memo = Memo()
+        self._stale = True
         self._deferred: threading.Thread | None = None
 
-    def begin(self) -> None:
-        """Start a build: clear the site if something every page shows has changed.
+    def open_build(self, today: str) -> Memo:
+        """Start a build: the memo it looks its work up in (`fmcat.core.memo`).
 
-        Before any page is written: a page rendered again must be rewritten
-        too, since its Markdown names the slots of this build. The last
-        build's deferred work is done first: it reads the search stand-ins
-        and writes into the site.
+        The last build's deferred work is done first: it parses record
+        bodies with a parser that is not thread-safe. If something every
+        page reads has changed (the shared files, or the day, which decides
+        what is overdue), nothing memoised is kept and the site is rebuilt
+        from scratch (`begin`).
         """
         self.settle()
-        shared_state = tree_state(self.shared)
+        shared_state = fingerprint(tree_state(self.shared), today)
         if shared_state != self.shared_state:
-            self.reset()
+            self.memo.clear()
+            self._stale = True
         self.shared_state = shared_state
+        self.memo.turn()
+        return self.memo
+
+    def begin(self) -> None:
+        """Before any page is written: clear the site if `open_build` found a
+        change every page shows.
+
+        A page rendered again must be rewritten too, since its Markdown
+        names the slots of this build. The last build's deferred work is
+        done first: it reads the search stand-ins and writes into the site.
+        """
+        self.settle()
+        if self._stale:
+            self.reset()
+            self._stale = False
 
     @property
     def search_dir(self) -> Path:
@@ -159,6 +180,7 @@ class Incremental:
     def invalidate(self) -> None:
         """A build failed part-way: the next one starts from a clean site."""
         self.shared_state = ""
+        self._stale = True
 
     def defer(self, work: Callable[[], None]) -> None:
         """Run the rest of a build (`work`) in a thread, after the build returns.

@@ -16,6 +16,7 @@ from fmcat.analysis.discovery import listed
 from fmcat.analysis.governance import changes
 from fmcat.core import body
 from fmcat.core.catalog import Catalog, Entry
+from fmcat.core.memo import Memo, active_memo
 from fmcat.core.model import CASE_STUDY, FAILURE_MODE, KIND_BY_PREFIX, PLAYBOOK
 from fmcat.exports import feeds
 from fmcat.site import governance_pages, trends_pages
@@ -25,7 +26,13 @@ from fmcat.site.derived import Derived, derive
 from fmcat.site.external_pages import external_pages
 from fmcat.site.listings import browse_pages, catalog_page, index_page, matrix_page
 from fmcat.site.outputs import SiteOutputs
-from fmcat.site.records import RecordView, record_markdown, record_view
+from fmcat.site.records import (
+    RecordView,
+    page_inputs,
+    record_markdown,
+    record_view,
+    view_inputs,
+)
 from fmcat.site.render import Slots
 from fmcat.site.sanitize import sanitize_html
 from fmcat.site.tasklist import label_task_lists
@@ -57,6 +64,9 @@ class SitePlan:
     scripts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """A page's own scripts, after those every page loads (`theming.SCRIPTS`)."""
     _last: tuple[str, RecordView] | None = field(default=None, repr=False)
+    memo: Memo | None = field(default=None, repr=False)
+    """A preview's memo (`fmcat.core.memo`): cards are looked up in it while pages
+    are written, after planning."""
 
     def take_files(self) -> list[GeneratedFile]:
         """Hand the generated files over once; the plan keeps no copy of their text."""
@@ -74,9 +84,15 @@ class SitePlan:
         if entry is None:
             return None
         if self._last is None or self._last[0] != src_uri:
-            assert self.catalog.taxonomy is not None
-            self._last = (src_uri, record_view(entry, self.catalog, self.catalog.taxonomy,
-                                               self.derived))
+            taxonomy = self.catalog.taxonomy
+            assert taxonomy is not None
+
+            def make() -> RecordView:
+                return record_view(entry, self.catalog, taxonomy, self.derived)
+
+            view = make() if self.memo is None else self.memo.get(
+                ("record view", *view_inputs(entry, self.catalog, self.derived)), make)
+            self._last = (src_uri, view)
         return self._last[1]
 
     def nav_key(self, src_uri: str, url: str) -> str:
@@ -129,12 +145,15 @@ def plan_site(catalog: Catalog, *, site_name: str | None = None,
     derived = derive(catalog)
     plan = SitePlan(derived, SiteOutputs(
         catalog, dict(sorted(redirect_targets(catalog).items())), site_url), catalog)
+    memo = plan.memo = active_memo()
     for entry in catalog.entries.values():
         src_uri = entry.kind.src_uri(entry.id)
-        slots = Slots()
-        plan.files.append(GeneratedFile(
-            src_uri, record_markdown(entry, catalog, taxonomy, derived, slots), entry.path,
-            slots))
+        if memo is None:
+            slots = Slots()
+            content = record_markdown(entry, catalog, taxonomy, derived, slots)
+        else:
+            content, slots = _record_page(memo, entry, catalog, derived)
+        plan.files.append(GeneratedFile(src_uri, content, entry.path, slots))
         plan.record_pages[src_uri] = entry
     plan.files.append(GeneratedFile(f"{FAILURE_MODE.url_dir}/index.md", catalog_page(
         listed(catalog), taxonomy, derived.observed)))
@@ -177,6 +196,23 @@ def plan_site(catalog: Catalog, *, site_name: str | None = None,
                                                    site_url=site_url)),
     ]
     return plan.finish()
+
+
+def _record_page(memo: Memo, entry: Entry, catalog: Catalog,
+                 derived: Derived) -> tuple[str, Slots]:
+    """A record's page in a preview: made again only if something it shows changed.
+
+    Its slots are handed out as a copy, since filling a page uses them up.
+    """
+    def make() -> tuple[str, str, dict[str, str]]:
+        assert catalog.taxonomy is not None
+        slots = Slots()
+        content = record_markdown(entry, catalog, catalog.taxonomy, derived, slots)
+        return content, slots.nonce, dict(slots.blocks)
+
+    content, nonce, blocks = memo.get(("record page", *page_inputs(entry, catalog, derived)),
+                                      make)
+    return content, Slots(nonce, blocks)
 
 
 def redirect_targets(catalog: Catalog) -> dict[str, str]:

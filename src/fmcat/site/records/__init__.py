@@ -24,11 +24,13 @@ from fmcat.site.records.card import (
     search_terms,
     status_banner,
     usage_text,
+    view_inputs,
 )
 from fmcat.site.records.evidence import EvidenceItem, EvidenceView, evidence_text, evidence_view
 from fmcat.site.records.markdown import (
     insert_at_section_ends,
     insert_at_section_starts,
+    page_inputs,
     record_markdown,
 )
 from fmcat.site.records.sections import (
@@ -78,6 +80,7 @@ __all__ = [
     "insert_at_section_starts",
     "mitigation_rows",
     "observed_text",
+    "page_inputs",
     "playbook_brief",
     "playbook_links",
     "playbook_view",
@@ -87,4 +90,5 @@ __all__ = [
     "search_terms",
     "status_banner",
     "usage_text",
+    "view_inputs",
 ]

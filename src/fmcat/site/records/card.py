@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from fmcat.analysis.discovery import NEVER_OBSERVED, Observed, dimensions_of, values_of
@@ -176,6 +177,27 @@ def record_view(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
         noindex=not record.is_listed,
         source_path=entry.path,
     )
+
+
+def view_inputs(entry: Entry, catalog: Catalog, derived: Derived) -> tuple[Hashable, ...]:
+    """What `record_view` reads, as a key a preview looks the card up by.
+
+    The record's file and findings, its successor's file, and what the
+    incident log says of it (observed, sparkline over the log's quarters,
+    playbook usage). The taxonomy and the day are not in it: the preview
+    session forgets every card when either changes. Keep it in step with
+    `record_view`.
+    """
+    record = entry.record
+    successor = catalog.resolve(record.superseded_by) if record.superseded_by else None
+    metrics = derived.metrics
+    return (entry.kind.name, entry.path, entry.doc.digest,
+            tuple(catalog.findings_for(entry.path)),
+            (record.superseded_by, successor.id, successor.doc.digest) if successor else
+            record.superseded_by,
+            derived.observed.get(record.id),
+            repr((metrics.quarters, metrics.sparklines.quarters,
+                  derived.sparklines.get(record.id), derived.usage.get(record.id))))
 
 
 def playbook_chips(record: Playbook, taxonomy: Taxonomy) -> list[ChipGroup]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Hashable
 
 from fmcat.core import body
 from fmcat.core.catalog import Catalog, Entry
@@ -75,6 +76,37 @@ def record_markdown(entry: Entry, catalog: Catalog, taxonomy: Taxonomy,
     parts = ["---", json.dumps(meta, ensure_ascii=False), "---", "", text.strip(), ""]
     parts.extend(block + "\n" for block in tail if block)
     return "\n".join(parts)
+
+
+def page_inputs(entry: Entry, catalog: Catalog, derived: Derived) -> tuple[Hashable, ...]:
+    """What `record_markdown` reads, as a key a preview looks its page up by.
+
+    The record's own file, and the file of every record and incident its
+    page names: the IDs its body links, its mitigations' playbooks, a case
+    study's records, and the lists it shows (related, similar, cited by,
+    used by), each with the record an ID resolves to (aliases move). The
+    taxonomy is not in it: the preview session forgets every page when the
+    taxonomy changes. Keep it in step with `record_markdown` (the
+    incremental tests compare a preview with a clean build after each kind
+    of edit).
+    """
+    record, record_id = entry.record, entry.id
+    named = [target[0] for link in body.links(entry.doc.body, entry.doc.body_line)
+             if (target := body.id_target(link.target))]
+    if isinstance(record, FailureMode):
+        named.extend(m.playbook for m in record.mitigations)
+    elif isinstance(record, CaseStudy):
+        named.extend([*record.failure_modes, *record.playbooks])
+    lists = tuple(tuple(index.get(record_id, ())) for index in (
+        catalog.related, derived.similar, catalog.cited_by_cases, catalog.used_by))
+    files: list[tuple[str, ...]] = []
+    for named_id in dict.fromkeys([*named, *(i for ids in lists for i in ids)]):
+        found = catalog.resolve(named_id)
+        files.append((named_id, found.id, found.kind.name, found.doc.digest)
+                     if found else (named_id,))
+    incidents = tuple((i, catalog.incidents[i].doc.digest)
+                      for i in catalog.cited_by_incidents.get(record_id, ()))
+    return (entry.kind.name, entry.path, entry.doc.digest, tuple(files), lists, incidents)
 
 
 def insert_at_section_ends(markdown: str, inserts: dict[str, str]) -> str:
