@@ -8,7 +8,7 @@ import pytest
 
 from fmcat.analysis.discovery import dimensions_of, listed, reach_index
 from fmcat.core.model import CASE_STUDY, PLAYBOOK, FailureMode
-from fmcat.site import listings, views
+from fmcat.site import browse, listings, views
 from tests.conftest import read_page
 from tests.site.catalogs import fixture_catalog, fixture_derived, fixture_taxonomy
 
@@ -65,7 +65,7 @@ def test_catalog_page_lists_listed_modes_with_facet_counts() -> None:
 
 def test_listing_row_and_browse_pages() -> None:
     catalog, taxonomy = fixture_catalog(), fixture_taxonomy()
-    row = listings.listing_row(catalog.entries["FM-0002"], taxonomy)
+    row = browse.listing_row(catalog.entries["FM-0002"], taxonomy)
     assert row.severity_class == "fmcat-severity fmcat-severity--medium"
     pages = listings.browse_pages(catalog, taxonomy, fixture_derived().tags)
     assert "browse/index.md" in pages

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -33,6 +34,12 @@ def _environment() -> jinja2.Environment:
 def render(template: str, **context: Any) -> str:
     """Render a template with the given view objects."""
     return _environment().get_template(template).render(**context)
+
+
+def render_part(template: str, **context: Any) -> Markup:
+    """Render a fragment to be printed by another: its output is escaped
+    already, so the outer fragment must not escape it again."""
+    return Markup(render(template, **context))  # noqa: S704 - autoescaped template output
 
 
 def render_block(template: str, **context: Any) -> str:
