@@ -29,8 +29,8 @@ from fmcat.site.views import page, severity_class
 BROWSE_URL = "browse/"
 EMPTY_REACH = Reach({}, {}, {})
 
-FmLinks = Callable[[list[str]], tuple[Markup, ...]]
-"""Rendered links to failure modes by ID, for one page."""
+FmLinks = Callable[[list[str]], Markup]
+"""Rendered links to failure modes by ID, joined, for one page."""
 
 
 def browse_intro(taxonomy: Taxonomy) -> str:
@@ -99,26 +99,28 @@ class RenderedOnce:
                     row=listing_row(self.catalog.entries[fm_id], self.taxonomy), rel=rel)
         return tuple(self._rows[fm_id, root] for fm_id in fm_ids)
 
-    def links(self, fm_ids: list[str], page_url: str) -> tuple[Markup, ...]:
-        """Links to failure modes, labelled with their IDs (`fragments/link.html`)."""
+    def links(self, fm_ids: list[str], page_url: str) -> Markup:
+        """Links to failure modes, labelled with their IDs (`fragments/link.html`),
+        separated by commas. Joined here rather than looped over in the fragment:
+        a browse build prints tens of thousands of them."""
         root, rel = self._root(page_url), rel_from(page_url)
         for fm_id in fm_ids:
             if (fm_id, root) not in self._links:
                 self._links[fm_id, root] = render_part(
                     "fragments/link.html", link=Link(fm_id, FAILURE_MODE.url(fm_id)),
                     rel=rel)
-        return tuple(self._links[fm_id, root] for fm_id in fm_ids)
+        return Markup(", ").join(self._links[fm_id, root] for fm_id in fm_ids)
 
 
 @dataclass(frozen=True)
 class RelatedRow:
     """A playbook or case study on a browse page: its link, facts and why it is
-    there, with the failure modes that put it there (rendered links)."""
+    there, with the failure modes that put it there (rendered links, joined)."""
 
     link: Link
     facts: str
     why: str
-    failure_modes: tuple[Markup, ...]
+    failure_modes: Markup
 
 
 @dataclass(frozen=True)
