@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fmcat.analysis.discovery import dimensions_of, listed, reach_index
+from fmcat.analysis.discovery import dimension_by_field, dimensions_of, listed, reach_index
 from fmcat.core.model import CASE_STUDY, PLAYBOOK, FailureMode
 from fmcat.site import browse, listings, views
 from tests.conftest import read_page
@@ -43,8 +43,9 @@ def test_facets_take_vocabularies_from_the_dimensions() -> None:
     record = fixture_catalog().entries["FM-0001"].record
     assert isinstance(record, FailureMode)
     taxonomy = fixture_taxonomy()
-    assert listings.facet_values(record, "stages", taxonomy) == ["serving", "monitoring"]
-    assert listings.facet_values(record, "severity", taxonomy) == ["high"]
+    by_field = dimension_by_field(taxonomy)
+    assert listings.facet_values(record, "stages", by_field) == ["serving", "monitoring"]
+    assert listings.facet_values(record, "severity", by_field) == ["high"]
     for dimension in dimensions_of(taxonomy):
         values = [v for v, _ in listings.facet_options(dimension.field, taxonomy)]
         assert values == list(taxonomy.vocabulary(dimension.vocabulary))
