@@ -234,9 +234,12 @@ def similar_entries(catalog: Catalog, limit: int = 5) -> dict[str, list[str]]:
             # Centred on the entry but shifted inward at either end of the list,
             # so every entry gets a full window and a list that fits is whole.
             start = max(0, min(at - half, len(ids) - span))
+            weight = weights[feature[0]]
             for other in ids[start: start + span]:
                 if other not in exclude:
-                    scores[other] += weights[feature[0]]
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        result[entry.id] = [other for other, score in ranked[:limit] if score >= 3.0]
+                    scores[other] += weight
+        # Only the few that pass the threshold are ranked (highest score, then ID):
+        # sorting every candidate was most of the time.
+        ranked = sorted((-score, other) for other, score in scores.items() if score >= 3.0)
+        result[entry.id] = [other for _, other in ranked[:limit]]
     return result
