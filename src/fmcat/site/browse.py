@@ -23,7 +23,7 @@ from fmcat.core.model import FAILURE_MODE, FailureMode, Playbook
 from fmcat.core.taxonomy import Taxonomy
 from fmcat.core.text import duration_text, fact_text
 from fmcat.core.urls import Link, rel_from, relative_url
-from fmcat.site.render import render, render_part
+from fmcat.site.render import join_parts, render, render_part
 from fmcat.site.views import page, severity_class
 
 BROWSE_URL = "browse/"
@@ -109,7 +109,7 @@ class RenderedOnce:
                 self._links[fm_id, root] = render_part(
                     "fragments/link.html", link=Link(fm_id, FAILURE_MODE.url(fm_id)),
                     rel=rel)
-        return Markup(", ").join(self._links[fm_id, root] for fm_id in fm_ids)
+        return join_parts(", ", (self._links[fm_id, root] for fm_id in fm_ids))
 
 
 @dataclass(frozen=True)
