@@ -1,5 +1,6 @@
-"""Generated listing pages: the catalog table, the matrix, the tag indexes, the
-index pages of playbooks and case studies.
+"""Generated listing pages: the catalog table, the matrix, the index pages of
+playbooks and case studies (the browse pages, by dimension and value, are in
+`browse.py`).
 
 Each function takes the catalog and the indexes built once per build in
 `discovery.py` and returns the Markdown of one page. Views are finished
