@@ -54,7 +54,7 @@ def test_contributed_text_is_escaped_on_every_browse_page_that_reuses_a_row() ->
 def test_a_reused_row_is_only_served_at_the_depth_it_was_rendered_for() -> None:
     catalog = hostile_catalog()
     assert catalog.taxonomy is not None
-    once = browse.RenderedOnce(catalog, catalog.taxonomy)
+    once = browse.RenderedModes(catalog, catalog.taxonomy)
     [serving] = once.rows(["FM-0001"], "browse/stage/serving/")
     [monitoring] = once.rows(["FM-0001"], "browse/stage/monitoring/")
     [index] = once.rows(["FM-0001"], "browse/")

@@ -67,7 +67,7 @@ def listing_row(entry: Entry, taxonomy: Taxonomy) -> ListingRow:
 
 
 @dataclass
-class RenderedOnce:
+class RenderedModes:
     """A failure mode's listing row and its link, rendered once per build and
     reused on every value page that shows them.
 
@@ -219,7 +219,7 @@ def browse_pages(catalog: Catalog, taxonomy: Taxonomy,
     """src_uri → Markdown for the browse index, one page per dimension and per value."""
     pages: dict[str, str] = {}
     reach = reach_index(catalog, index)
-    once = RenderedOnce(catalog, taxonomy)
+    once = RenderedModes(catalog, taxonomy)
     dimensions = dimensions_of(taxonomy)
     groups = [_group(d, taxonomy, index[d.field], reach[d.field], notes=False)
               for d in dimensions]
