@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fmcat.analysis.discovery import dimensions_of, listed, reach_index
+from fmcat.analysis.discovery import dimension_by_field, dimensions_of, listed, reach_index
 from fmcat.core.model import CASE_STUDY, PLAYBOOK, FailureMode
-from fmcat.site import listings, views
+from fmcat.site import browse, listings, views
 from tests.conftest import read_page
 from tests.site.catalogs import fixture_catalog, fixture_derived, fixture_taxonomy
 
@@ -43,8 +43,9 @@ def test_facets_take_vocabularies_from_the_dimensions() -> None:
     record = fixture_catalog().entries["FM-0001"].record
     assert isinstance(record, FailureMode)
     taxonomy = fixture_taxonomy()
-    assert listings.facet_values(record, "stages", taxonomy) == ["serving", "monitoring"]
-    assert listings.facet_values(record, "severity", taxonomy) == ["high"]
+    by_field = dimension_by_field(taxonomy)
+    assert listings.facet_values(record, "stages", by_field) == ["serving", "monitoring"]
+    assert listings.facet_values(record, "severity", by_field) == ["high"]
     for dimension in dimensions_of(taxonomy):
         values = [v for v, _ in listings.facet_options(dimension.field, taxonomy)]
         assert values == list(taxonomy.vocabulary(dimension.vocabulary))
@@ -65,7 +66,7 @@ def test_catalog_page_lists_listed_modes_with_facet_counts() -> None:
 
 def test_listing_row_and_browse_pages() -> None:
     catalog, taxonomy = fixture_catalog(), fixture_taxonomy()
-    row = listings.listing_row(catalog.entries["FM-0002"], taxonomy)
+    row = browse.listing_row(catalog.entries["FM-0002"], taxonomy)
     assert row.severity_class == "fmcat-severity fmcat-severity--medium"
     pages = listings.browse_pages(catalog, taxonomy, fixture_derived().tags)
     assert "browse/index.md" in pages

@@ -105,6 +105,33 @@ def _sorted(index: dict[str, list[str]]) -> dict[str, list[str]]:
     return {key: index[key] for key in sorted(index)}
 
 
+def _related_by_mode(catalog: Catalog, tags: dict[str, dict[str, list[str]]]
+                     ) -> dict[str, tuple[list[str], list[str]]]:
+    """failure mode ID → (listed playbooks that mitigate it, once each; listed case
+    studies that cite it), for every failure mode in `tags`: looked up once, not
+    once per value a failure mode has."""
+    related: dict[str, tuple[list[str], list[str]]] = {}
+    for values in tags.values():
+        for fm_ids in values.values():
+            for fm_id in fm_ids:
+                if fm_id in related:
+                    continue
+                record = catalog.entries[fm_id].record
+                assert isinstance(record, FailureMode)
+                playbook_ids: list[str] = []
+                for mitigation in record.mitigations:
+                    playbook = catalog.resolve(mitigation.playbook)
+                    if playbook and playbook.record.is_listed and playbook.id not in playbook_ids:
+                        playbook_ids.append(playbook.id)
+                case_ids = []
+                for case_id in catalog.cited_by_cases.get(fm_id, []):
+                    case = catalog.entries.get(case_id)
+                    if case and isinstance(case.record, CaseStudy) and case.record.is_listed:
+                        case_ids.append(case_id)
+                related[fm_id] = (playbook_ids, case_ids)
+    return related
+
+
 def reach_index(catalog: Catalog,
                 tags: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, Reach]]:
     """dimension field → value → Reach, for every value that has failure modes or
@@ -124,23 +151,18 @@ def reach_index(catalog: Catalog,
                     if label not in why:
                         why.append(label)
     result: dict[str, dict[str, Reach]] = {}
+    related = _related_by_mode(catalog, tags)
     for field, values in tags.items():
         result[field] = {}
         for value in sorted({*values, *contexts.get(field, {})}):
             playbooks: dict[str, list[str]] = defaultdict(list)
             citing: dict[str, list[str]] = defaultdict(list)
             for fm_id in values.get(value, []):
-                record = catalog.entries[fm_id].record
-                assert isinstance(record, FailureMode)
-                for mitigation in record.mitigations:
-                    playbook = catalog.resolve(mitigation.playbook)
-                    if playbook and playbook.record.is_listed \
-                            and fm_id not in playbooks[playbook.id]:
-                        playbooks[playbook.id].append(fm_id)
-                for case_id in catalog.cited_by_cases.get(fm_id, []):
-                    case = catalog.entries.get(case_id)
-                    if case and isinstance(case.record, CaseStudy) and case.record.is_listed:
-                        citing[case_id].append(fm_id)
+                playbook_ids, case_ids = related[fm_id]
+                for playbook_id in playbook_ids:
+                    playbooks[playbook_id].append(fm_id)
+                for case_id in case_ids:
+                    citing[case_id].append(fm_id)
             result[field][value] = Reach(_sorted(playbooks), _sorted(citing),
                                          _sorted(contexts.get(field, {}).get(value, {})))
     return result
@@ -212,9 +234,12 @@ def similar_entries(catalog: Catalog, limit: int = 5) -> dict[str, list[str]]:
             # Centred on the entry but shifted inward at either end of the list,
             # so every entry gets a full window and a list that fits is whole.
             start = max(0, min(at - half, len(ids) - span))
+            weight = weights[feature[0]]
             for other in ids[start: start + span]:
                 if other not in exclude:
-                    scores[other] += weights[feature[0]]
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        result[entry.id] = [other for other, score in ranked[:limit] if score >= 3.0]
+                    scores[other] += weight
+        # Only the few that pass the threshold are ranked (highest score, then ID):
+        # sorting every candidate was most of the time.
+        ranked = sorted((-score, other) for other, score in scores.items() if score >= 3.0)
+        result[entry.id] = [other for _, other in ranked[:limit]]
     return result
