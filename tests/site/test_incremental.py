@@ -92,6 +92,12 @@ def edits(root: Path) -> list[tuple[str, Callable[[], None]]]:
         ("add", lambda: added.write_text(new_text, encoding="utf-8")),
         ("rename", lambda: added.rename(entries / "FM-0042-renamed.md")),
         ("delete", (entries / "FM-0042-renamed.md").unlink),
+        # Shown only by drills, API files and listings of other records.
+        ("playbook", lambda: edit(root / "playbooks" / "MP-0009-circuit-breaker-with-fallback.md",
+                                  "fallback: Page the owner.", "fallback: Page the owner now.")),
+        ("incident", lambda: edit(root / "incidents" / "2026" / "INC-2026-0001.yml",
+                                  "detected: 2026-03-11T09:20:00Z",
+                                  "detected: 2026-03-11T08:20:00Z")),
         ("taxonomy", lambda: edit(root / "taxonomy.yml", "  medium:", "  medium:  ")),
     ]
 
@@ -165,6 +171,30 @@ def test_an_untouched_page_is_not_rendered_again(catalog_dir: Path, tmp_path: Pa
         assert [p for p, mtime in untouched.items() if p.stat().st_mtime_ns != mtime] == []
         assert edited.stat().st_mtime_ns > edited_before
         assert "Prior shift moves rates" in edited.read_text(encoding="utf-8")
+    finally:
+        server.close()
+
+
+def test_a_save_rewrites_only_the_api_files_drills_and_redirects_it_changes(
+        catalog_dir: Path, tmp_path: Path) -> None:
+    server = Server(catalog_dir, tmp_path / "served")
+    try:
+        server.rebuild()
+        ours = [p for top in ("api", "drills") for p in (server.site / top).rglob("*")
+                if p.is_file()]
+        ours += [p for p in server.site.rglob("index.html")
+                 if 'http-equiv="refresh"' in p.read_text(encoding="utf-8")]
+        before = {path: path.stat().st_mtime_ns for path in ours}
+        edit(catalog_dir / "entries" / "FM-0002-prior-shift.md", OLD_TITLE,
+             "Prior shift moves rates")
+        server.rebuild()
+        changed = sorted(p.relative_to(server.site).as_posix() for p, mtime in before.items()
+                         if p.stat().st_mtime_ns != mtime)
+        # The entry's own file and drill (and their copies under its retired
+        # ID), catalog.json and the Assess index, which show its title.
+        assert changed == ["api/assess.json", "api/catalog.json", "api/failure-modes/FM-0002.json",
+                           "api/failure-modes/FM-0099.json", "drills/FM-0002.txt",
+                           "drills/FM-0099.txt"]
     finally:
         server.close()
 
