@@ -89,6 +89,9 @@ def edits(root: Path) -> list[tuple[str, Callable[[], None]]]:
         ("title", lambda: edit(fm2, "Prior shift changes base rates", "Prior shift moves rates")),
         ("severity", lambda: edit(fm2, "severity: medium\nfrequency", "severity: high\nfrequency")),
         ("tag", lambda: edit(fm2, "data_domain: [text]", "data_domain: [tabular]")),
+        # Shown by the Assess index, read from the body.
+        ("checklist", lambda: edit(fm2, "- [ ] The positive rate is tracked daily.",
+                                   "- [ ] The positive rate is tracked hourly.")),
         ("add", lambda: added.write_text(new_text, encoding="utf-8")),
         ("rename", lambda: added.rename(entries / "FM-0042-renamed.md")),
         ("delete", (entries / "FM-0042-renamed.md").unlink),

@@ -83,7 +83,9 @@ class SiteOutputs:
         files = files or SiteFiles(site_dir)
         count = write_api_stream(self.catalog, site_dir, self.site_url, files)
         # The Assess page's index: the same ratings the CLI computes.
-        files.write(INDEX_PATH, render_published(index_from_catalog(self.catalog)))
+        # Published without checklists (see `render_published`): no body is parsed.
+        files.write(INDEX_PATH, render_published(index_from_catalog(self.catalog,
+                                                                    checklists=False)))
         count += 1
         for source, target in self.redirects.items():
             # Its text follows from its URL alone.
