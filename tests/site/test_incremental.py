@@ -81,7 +81,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def edits(root: Path) -> list[tuple[str, Callable[[], None]]]:
-    entries = root / "entries"
+    entries, playbooks = root / "entries", root / "playbooks"
+    incident = root / "incidents" / "2026" / "INC-2026-0001.yml"
     fm2 = entries / "FM-0002-prior-shift.md"
     added = entries / "FM-0042-new.md"
     new_text = fm2.read_text(encoding="utf-8").replace("id: FM-0002", "id: FM-0042").replace(
@@ -91,15 +92,25 @@ def edits(root: Path) -> list[tuple[str, Callable[[], None]]]:
         ("title", lambda: edit(fm2, "Prior shift changes base rates", "Prior shift moves rates")),
         ("severity", lambda: edit(fm2, "severity: medium\nfrequency", "severity: high\nfrequency")),
         ("tag", lambda: edit(fm2, "data_domain: [text]", "data_domain: [tabular]")),
+        # Shown by the Assess index, read from the body.
+        ("checklist", lambda: edit(fm2, "- [ ] The positive rate is tracked daily.",
+                                   "- [ ] The positive rate is tracked hourly.")),
         ("add", lambda: added.write_text(new_text, encoding="utf-8")),
         ("rename", lambda: added.rename(entries / "FM-0042-renamed.md")),
         ("delete", (entries / "FM-0042-renamed.md").unlink),
         # What a failure-mode page shows of other files: a playbook's brief
         # under Mitigation, an incident in its Incidents list.
-        ("playbook", lambda: edit(root / "playbooks" / "MP-0013-drift-monitoring-against-per-f.md",
-                                  "fallback: Page the owner.", "fallback: Page the data owner.")),
-        ("incident", lambda: edit(root / "incidents" / "2026" / "INC-2026-0001.yml",
-                                  "title: Approval rate jump", "title: Approval rate leap")),
+        ("playbook brief", lambda: edit(playbooks / "MP-0013-drift-monitoring-against-per-f.md",
+                                        "fallback: Page the owner.",
+                                        "fallback: Page the data owner.")),
+        ("incident title", lambda: edit(incident, "title: Approval rate jump",
+                                        "title: Approval rate leap")),
+        # Shown only by drills, API files and listings of other records.
+        ("playbook fallback", lambda: edit(playbooks / "MP-0009-circuit-breaker-with-fallback.md",
+                                           "fallback: Page the owner.",
+                                           "fallback: Page the owner now.")),
+        ("incident time", lambda: edit(incident, "detected: 2026-03-11T09:20:00Z",
+                                       "detected: 2026-03-11T08:20:00Z")),
         ("taxonomy", lambda: edit(root / "taxonomy.yml", "  medium:", "  medium:  ")),
     ]
 
@@ -202,6 +213,30 @@ def test_a_save_makes_again_only_the_record_pages_that_show_what_changed(
         assert "FM-0002" in made
         assert set(made) <= showing
         assert len(records - set(made)) >= 3, "pages that do not show the title were made again"
+    finally:
+        server.close()
+
+
+def test_a_save_rewrites_only_the_api_files_drills_and_redirects_it_changes(
+        catalog_dir: Path, tmp_path: Path) -> None:
+    server = Server(catalog_dir, tmp_path / "served")
+    try:
+        server.rebuild()
+        ours = [p for top in ("api", "drills") for p in (server.site / top).rglob("*")
+                if p.is_file()]
+        ours += [p for p in server.site.rglob("index.html")
+                 if 'http-equiv="refresh"' in p.read_text(encoding="utf-8")]
+        before = {path: path.stat().st_mtime_ns for path in ours}
+        edit(catalog_dir / "entries" / "FM-0002-prior-shift.md", OLD_TITLE,
+             "Prior shift moves rates")
+        server.rebuild()
+        changed = sorted(p.relative_to(server.site).as_posix() for p, mtime in before.items()
+                         if p.stat().st_mtime_ns != mtime)
+        # The entry's own file and drill (and their copies under its retired
+        # ID), catalog.json and the Assess index, which show its title.
+        assert changed == ["api/assess.json", "api/catalog.json", "api/failure-modes/FM-0002.json",
+                           "api/failure-modes/FM-0099.json", "drills/FM-0002.txt",
+                           "drills/FM-0099.txt"]
     finally:
         server.close()
 

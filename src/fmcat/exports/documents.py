@@ -39,6 +39,7 @@ from fmcat.core.model import (
     Record,
 )
 from fmcat.core.taxonomy import Taxonomy
+from fmcat.exports.files import SiteFiles, fingerprint
 from fmcat.exports.schema import SCHEMA_VERSION, json_schemas, schema_names
 
 API_DIR = "api"
@@ -186,7 +187,8 @@ def dumps(data: Mapping[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_api_stream(catalog: Catalog, site_dir: Path, base_url: str | None = None) -> int:
+def write_api_stream(catalog: Catalog, site_dir: Path, base_url: str | None = None,
+                     files: SiteFiles | None = None) -> int:
     """Write every file of the site's `api/` folder under `site_dir`; return how many.
 
     The files are `api/catalog.json` (`dumps` of `catalog_document`), one
@@ -197,14 +199,15 @@ def write_api_stream(catalog: Catalog, site_dir: Path, base_url: str | None = No
     record's document, nor the whole file as one string: at 20,000 entries
     that was most of the memory of the process writing them. The bytes are
     those of `dumps`: each record is serialised once, written to its own
-    file and, indented, into the catalog.
+    file and, indented, into the catalog. Through `files` that keep what
+    they wrote (a preview), a record whose `document_inputs` did not change
+    is not serialised again: its own file is read back into the catalog.
     """
+    files = files or SiteFiles(site_dir)
     head = _head(_taxonomy(catalog), base_url)
-    groups = record_groups(catalog, base_url)
+    groups = _record_texts(catalog, base_url, files)
     written = 0
-    target = site_dir / API_DIR / "catalog.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8") as out:
+    with files.stream(f"{API_DIR}/catalog.json") as out:
         out.write("{")
         for index, key in enumerate(sorted([*head, *groups])):
             out.write(("," if index else "") + f"\n  {json.dumps(key)}: ")
@@ -212,26 +215,66 @@ def write_api_stream(catalog: Catalog, site_dir: Path, base_url: str | None = No
                 out.write(_dumps_bare(head[key]).replace("\n", "\n  "))
                 continue
             first = True
-            for data in groups[key]:
-                text = _dumps_bare(data)
-                retired = retired_ids(catalog.entries[data["id"]], catalog) \
-                    if data["id"] in catalog.entries else []
-                for record_id in (data["id"], *retired):
-                    path = site_dir / api_path(record_id)
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_text(text + "\n", encoding="utf-8")
-                    written += 1
+            for text, count in groups[key]:
+                written += count
                 out.write(("[\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
                 first = False
             out.write("[]" if first else "\n  ]")
         out.write("\n}\n")
     written += 1
     for name, schema in json_schemas(catalog.taxonomy, catalog.settings.name).items():
-        path = site_dir / API_DIR / "schema" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dumps(schema), encoding="utf-8")
+        files.write(f"{API_DIR}/schema/{name}", dumps(schema))
         written += 1
     return written
+
+
+def _record_texts(catalog: Catalog, base_url: str | None, files: SiteFiles
+                  ) -> dict[str, Iterator[tuple[str, int]]]:
+    """The record lists of `catalog.json` as (`_dumps_bare` text, files written),
+    each record's own file and its retired copies written on the way."""
+    context = _export_context(catalog, base_url) if files.keeps else ""
+
+    def texts(items: Iterator[tuple[str, Entry | IncidentEntry]]) -> Iterator[tuple[str, int]]:
+        for record_id, item in items:
+            retired = retired_ids(item, catalog) if isinstance(item, Entry) else []
+            paths = [api_path(name) for name in (record_id, *retired)]
+            inputs = fingerprint(context, *document_inputs(item, catalog)) if files.keeps else ""
+            if files.keeps and all(files.unchanged(path, inputs) for path in paths):
+                yield files.read(paths[0])[:-1], 0
+                continue
+            document = _record_document(item, catalog, base_url) \
+                if isinstance(item, Entry) else _incident_document(item, base_url)
+            text = _dumps_bare(document)
+            for path in paths:
+                files.write(path, text + "\n", inputs)
+            yield text, len(paths)
+
+    def by_id(kind: Kind) -> Iterator[tuple[str, Entry | IncidentEntry]]:
+        return ((entry.id, entry) for entry in sorted(catalog.of_kind(kind), key=lambda e: e.id))
+
+    return {
+        "failure_modes": texts(by_id(FAILURE_MODE)),
+        "playbooks": texts(by_id(PLAYBOOK)),
+        "case_studies": texts(by_id(CASE_STUDY)),
+        "incidents": texts(iter(sorted(catalog.incidents.items()))),
+    }
+
+
+def _export_context(catalog: Catalog, base_url: str | None) -> str:
+    """What every exported document may read besides its own record."""
+    taxonomy = catalog.taxonomy.model_dump_json() if catalog.taxonomy else ""
+    return fingerprint(base_url or "", taxonomy, repr(catalog.settings))
+
+
+def document_inputs(item: Entry | IncidentEntry, catalog: Catalog) -> list[str]:
+    """Everything a record's API document is made from besides the taxonomy,
+    settings and base URL: its record (all of its fields), where it came from,
+    and its backlinks. Kept beside `_record_document`, which reads them."""
+    record_id = item.record.id
+    return [item.record.model_dump_json(), item.doc.path, type(item).__name__,
+            *(repr(index.get(record_id, ())) for index in
+              (catalog.related, catalog.cited_by_cases, catalog.cited_by_incidents,
+               catalog.used_by))]
 
 
 def _dumps_bare(data: Any) -> str:

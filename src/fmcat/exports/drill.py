@@ -102,6 +102,30 @@ def drill_script(catalog: Catalog, fm_id: str, base_url: str | None = None) -> s
     return "\n".join(escape_text(line) for line in text.split("\n")) + "\n"
 
 
+def drill_inputs(catalog: Catalog, fm_id: str) -> list[str]:
+    """Everything `drill_script` reads for one failure mode, besides the taxonomy
+    and the base URL: the entry (record and body), the playbooks it cites,
+    and the incidents that cite it. With `resolution_inputs` (its
+    Reproduction may link any record), a preview compares these across
+    saves to skip making drills that cannot have changed.
+    """
+    entry = _failure_mode(catalog, fm_id)
+    record = entry.record
+    assert isinstance(record, FailureMode)
+    playbooks = [_playbook(catalog, m.playbook) for m in record.mitigations]
+    incidents = [catalog.incidents[i].record for i in catalog.cited_by_incidents.get(record.id, [])
+                 if i in catalog.incidents]
+    return [fm_id, record.model_dump_json(), entry.doc.body, str(entry.doc.body_line),
+            *(p.model_dump_json() if p else "-" for p in playbooks), "|",
+            *(i.model_dump_json() for i in incidents)]
+
+
+def resolution_inputs(catalog: Catalog) -> str:
+    """Which record each ID and alias names: part of every drill's inputs
+    (see `drill_inputs`), made once per catalog by the caller."""
+    return repr((sorted(catalog.entries), sorted(catalog.aliases.items())))
+
+
 def _failure_mode(catalog: Catalog, fm_id: str) -> Entry:
     entry = catalog.resolve(fm_id)
     if entry is None:

@@ -213,7 +213,8 @@ class SiteBuild:
                 hand_written=[dest for src, dest in pages
                               if src.endswith(".md") and src not in self.plan.generated],
                 home=repr(self.home))
-        self.writer = OutputWriter(outputs, site_dir, background=not self.serving)
+        self.writer = OutputWriter(outputs, site_dir, background=not self.serving,
+                                   files=self.incremental.files if self.incremental else None)
 
     def is_generated(self, src_uri: str) -> bool:
         return src_uri in self.plan.generated

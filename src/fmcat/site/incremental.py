@@ -18,6 +18,9 @@ What dirty mode does not know, this module does:
 - files of a previous build that a clean build would not write (a deleted
   record's page, redirects and API files) are removed, with their search
   stand-ins;
+- our own files (API files, drills, redirects) are written only when their
+  bytes change, and not made at all when what they are made from did not
+  change (`KeptFiles`, a digest and an inputs fingerprint per path);
 - a build that failed after it began writing leaves the site in an unknown
   state, so the next one starts from a clean site;
 - what no page waits for (the API files, drills and redirects, and the
@@ -33,7 +36,6 @@ paths of the current site (O(pages)), never anything per save.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 import tempfile
@@ -42,17 +44,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from fmcat.core.memo import Memo
+from fmcat.exports.files import fingerprint
+from fmcat.site.outputs import KeptFiles
 
 log = logging.getLogger("mkdocs.plugins.fmcat")
-
-
-def fingerprint(*parts: str) -> str:
-    """A digest of the given texts, in order (a NUL cannot appear in our texts)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def tree_state(paths: Iterable[Path]) -> str:
@@ -93,6 +88,7 @@ class Incremental:
         self.scratch = Path(tempfile.mkdtemp(prefix="fmcat-serve-"))
         self.pages: dict[str, str] = {}      # generated src_uri -> fingerprint
         self.written: set[str] = set()       # site-relative paths of the last build
+        self.files = KeptFiles(site_dir)     # our own files (API, drills, redirects)
         self.shared_state = ""
         self.home_state = ""
         self.memo = Memo()
@@ -158,6 +154,7 @@ class Incremental:
                 (self.site_dir / dest_uri).unlink(missing_ok=True)
         for rel in self.written - written:
             remove_file(self.site_dir, rel)
+            self.files.forget(rel)
             if rel.endswith(".html"):
                 remove_file(self.search_dir, rel)
         self.written, self.home_state = written, home
@@ -175,6 +172,7 @@ class Incremental:
         # `written` is kept so that `prepare` still removes those of
         # pages that are gone.
         self.pages.clear()
+        self.files.clear()
         self.home_state = ""
 
     def invalidate(self) -> None:

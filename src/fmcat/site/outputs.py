@@ -15,14 +15,17 @@ and any platform without `fork`, writes in-process instead.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import threading
 import traceback
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TextIO
 
 from fmcat.core.catalog import Catalog
 from fmcat.core.urls import relative_url
@@ -30,6 +33,8 @@ from fmcat.exports import drill
 from fmcat.exports.assess import INDEX_PATH, index_from_catalog
 from fmcat.exports.assess.published import render_published
 from fmcat.exports.documents import api_paths, retired_ids, write_api_stream
+from fmcat.exports.drill import drill_inputs, resolution_inputs
+from fmcat.exports.files import SiteFiles, fingerprint
 from fmcat.site.render import render
 
 
@@ -72,32 +77,92 @@ class SiteOutputs:
         taken = set(taken)
         return [path for path in self.paths() if path in taken]
 
-    def pages(self) -> Iterator[tuple[str, str]]:
-        """(site-relative path, text) of each redirect and drill, made one at a time."""
+    def write(self, site_dir: Path, files: SiteFiles | None = None) -> int:
+        """Write every file under `site_dir` through `files` (by default, each
+        one); return how many were made."""
+        files = files or SiteFiles(site_dir)
+        count = write_api_stream(self.catalog, site_dir, self.site_url, files)
+        # The Assess page's index: the same ratings the CLI computes.
+        # Published without checklists (see `render_published`): no body is parsed.
+        files.write(INDEX_PATH, render_published(index_from_catalog(self.catalog,
+                                                                    checklists=False)))
+        count += 1
         for source, target in self.redirects.items():
+            # Its text follows from its URL alone.
             url = relative_url(source, target)
-            yield f"{source}index.html", render("fragments/redirect.html", url=url)
+            rel = f"{source}index.html"
+            if not files.unchanged(rel, url):
+                files.write(rel, render("fragments/redirect.html", url=url), url)
+                count += 1
+        return count + self._write_drills(files)
+
+    def _write_drills(self, files: SiteFiles) -> int:
+        """Each drill, and a copy under each retired ID of its failure mode."""
         copies: dict[str, list[str]] = {}
         for retired, record_id in self.drill_copies().items():
             copies.setdefault(record_id, []).append(retired)
+        taxonomy = self.catalog.taxonomy
+        context = fingerprint(self.site_url or "", taxonomy.model_dump_json() if taxonomy else "",
+                              resolution_inputs(self.catalog)) if files.keeps else ""
+        count = 0
         for record_id in self.drilled():
+            paths = [drill_path(name) for name in (record_id, *copies.get(record_id, ()))]
+            inputs = fingerprint(context, *drill_inputs(self.catalog, record_id)) \
+                if files.keeps else ""
+            if files.keeps and all(files.unchanged(path, inputs) for path in paths):
+                continue
             script = drill.drill_script(self.catalog, record_id, self.site_url)
-            for name in (record_id, *copies.get(record_id, ())):
-                yield drill_path(name), script
-
-    def write(self, site_dir: Path) -> int:
-        """Write every file under `site_dir`; return how many were written."""
-        count = write_api_stream(self.catalog, site_dir, self.site_url)
-        # The Assess page's index: the same ratings the CLI computes.
-        (site_dir / INDEX_PATH).write_text(render_published(index_from_catalog(self.catalog)),
-                                           encoding="utf-8")
-        count += 1
-        for rel, text in self.pages():
-            path = site_dir / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            count += 1
+            for path in paths:
+                files.write(path, script, inputs)
+                count += 1
         return count
+
+
+class KeptFiles(SiteFiles):
+    """A preview's files: each written only when its bytes change, and known by
+    what it was made from, so that a save makes only files whose inputs changed.
+
+    Holds two digests per path of the current site (O(files)), nothing per
+    save; `forget` what the site no longer has, `clear` when it is emptied.
+    """
+
+    keeps = True
+
+    def __init__(self, site_dir: Path) -> None:
+        super().__init__(site_dir)
+        self._kept: dict[str, tuple[str, bytes]] = {}  # rel -> (inputs, digest of bytes)
+
+    def unchanged(self, rel: str, inputs: str) -> bool:
+        kept = self._kept.get(rel)
+        return kept is not None and kept[0] == inputs and (self.site_dir / rel).is_file()
+
+    def write(self, rel: str, text: str, inputs: str = "") -> None:
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        kept = self._kept.get(rel)
+        if kept is None or kept[1] != digest or not (self.site_dir / rel).is_file():
+            super().write(rel, text)
+        self._kept[rel] = (inputs, digest)
+
+    @contextmanager
+    def stream(self, rel: str) -> Iterator[TextIO]:
+        """Written beside the file and swapped in only if its bytes differ."""
+        path = self.site_dir / rel
+        fresh = path.with_name(f".{path.name}.next")
+        with super().stream(fresh.relative_to(self.site_dir).as_posix()) as out:
+            yield out
+        digest = hashlib.blake2b(fresh.read_bytes(), digest_size=16).digest()
+        kept = self._kept.get(rel)
+        if kept is not None and kept[1] == digest and path.is_file():
+            fresh.unlink()
+        else:
+            fresh.replace(path)
+        self._kept[rel] = ("", digest)
+
+    def forget(self, rel: str) -> None:
+        self._kept.pop(rel, None)
+
+    def clear(self) -> None:
+        self._kept.clear()
 
 
 def can_fork() -> bool:
@@ -108,8 +173,9 @@ def can_fork() -> bool:
 class OutputWriter:
     """Writes `SiteOutputs` in a forked child when that is safe, else in-process."""
 
-    def __init__(self, outputs: SiteOutputs, site_dir: Path, *, background: bool) -> None:
-        self._outputs, self._site_dir = outputs, site_dir
+    def __init__(self, outputs: SiteOutputs, site_dir: Path, *, background: bool,
+                 files: SiteFiles | None = None) -> None:
+        self._outputs, self._site_dir, self._files = outputs, site_dir, files
         self._process: multiprocessing.process.BaseProcess | None = None
         self._errors: Connection | None = None
         if background and can_fork():
@@ -124,7 +190,7 @@ class OutputWriter:
         """Wait for the files; raise `OutputError` if any could not be written."""
         if self._process is None:
             try:
-                self._outputs.write(self._site_dir)
+                self._outputs.write(self._site_dir, self._files)
             except OSError as exc:
                 raise OutputError(str(exc)) from None
             return

@@ -53,3 +53,13 @@ def test_the_published_index_is_byte_stable_and_compresses_well() -> None:
     rows = json.dumps([m.model_dump(mode="json") for m in index.modes],
                       separators=(",", ":")).encode()
     assert len(gzip.compress(first.encode())) * 2 < len(gzip.compress(rows))
+
+
+def test_the_published_index_is_the_same_without_parsing_checklists() -> None:
+    """The site writes it without reading any body (`checklists=False`): that
+    is only right while the published index leaves checklists out."""
+    catalog = load_catalog(REPO)
+    with_items = index_from_catalog(catalog)
+    assert any(mode.checklist for mode in with_items.modes)
+    assert render_published(index_from_catalog(catalog, checklists=False)) == \
+        render_published(with_items)

@@ -171,18 +171,24 @@ def checklist_items(text: str) -> list[str]:
     return [m.group(1).strip() for line in text.split("\n") if (m := _CHECKBOX.match(line))]
 
 
-def index_from_catalog(catalog: Catalog) -> AssessIndex:
-    """The index of a loaded catalog, read through the documents `catalog.json` holds."""
+def index_from_catalog(catalog: Catalog, *, checklists: bool = True) -> AssessIndex:
+    """The index of a loaded catalog, read through the documents `catalog.json` holds.
+
+    Without `checklists` no entry's body is parsed (most of this function's
+    time): the published index leaves them out.
+    """
     if catalog.taxonomy is None:
         raise ExportError(f"{catalog.root}: taxonomy.yml is missing or invalid; "
                           "run `fmcat validate` for details")
-    checklists = {}
-    for entry in catalog.of_kind(FAILURE_MODE):
-        found = body.sections(entry.doc.body, entry.doc.body_line).get("checklist")
-        checklists[entry.id] = checklist_items(found[1]) if found else []
+    items: dict[str, list[str]] | None = None
+    if checklists:
+        items = {}
+        for entry in catalog.of_kind(FAILURE_MODE):
+            found = body.sections(entry.doc.body, entry.doc.body_line).get("checklist")
+            items[entry.id] = checklist_items(found[1]) if found else []
     groups = record_groups(catalog)
     return build_index(catalog.taxonomy.model_dump(mode="json"), groups["failure_modes"],
-                       groups["playbooks"], groups["incidents"], checklists)
+                       groups["playbooks"], groups["incidents"], items)
 
 
 def index_from_document(document: Mapping[str, Any]) -> AssessIndex:
