@@ -15,6 +15,7 @@ from pydantic import Field, StringConstraints, ValidationError
 from fmcat.core.external import ExternalScheme, SchemeKey, scheme_hint
 from fmcat.core.findings import Finding, finding
 from fmcat.core.frontmatter import parse_yaml, read_file
+from fmcat.core.memo import memoized
 from fmcat.core.model import StrictModel
 from fmcat.core.vocabularies import (
     COMPLETENESS_RULES,
@@ -242,6 +243,19 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy | None, list[Finding]]:
     raw, problems = read_file(path, TAXONOMY_FILE)
     if raw is None:
         return None, problems
+    taxonomy, findings = _taxonomy_from(raw)
+    return taxonomy, list(findings)
+
+
+@memoized()
+def _taxonomy_from(raw: bytes) -> tuple[Taxonomy | None, tuple[Finding, ...]]:
+    """The taxonomy in `raw` and its findings; looked up by the bytes in a preview,
+    where every save reads the taxonomy again (a tenth of a second to parse)."""
+    taxonomy, findings = _parse_taxonomy(raw)
+    return taxonomy, tuple(findings)
+
+
+def _parse_taxonomy(raw: bytes) -> tuple[Taxonomy | None, list[Finding]]:
     doc = parse_yaml(TAXONOMY_FILE, raw)
     if doc.data is None:
         return None, [
