@@ -14,6 +14,7 @@ from datetime import date
 
 from fmcat.core.catalog import Catalog, Entry
 from fmcat.core.dimensions import tags_of
+from fmcat.core.memo import memoized
 from fmcat.core.model import CaseStudy, FailureMode
 from fmcat.core.taxonomy import Axes, Taxonomy
 
@@ -210,36 +211,53 @@ def similar_entries(catalog: Catalog, limit: int = 5) -> dict[str, list[str]]:
     scored, so the cost is entries × features × that constant, never
     entries × entries. Related entries are left out: they are listed already.
     """
-    entries = listed(catalog)
     dimensions = dimensions_of(catalog.taxonomy)
-    weights = {d.field: d.weight for d in dimensions}
+    modes = [(entry.id, entry.record) for entry in listed(catalog)
+             if isinstance(entry.record, FailureMode)]
+    features = tuple((entry_id, tuple((d.field, value) for d in dimensions
+                                      for value in values_of(record, d)))
+                     for entry_id, record in modes)
+    related = tuple((entry_id, tuple(catalog.related.get(entry_id, ())))
+                    for entry_id, _ in features)
+    weights = tuple((d.field, d.weight) for d in dimensions)
+    return {entry_id: list(similar)
+            for entry_id, similar in _rank_similar(features, related, weights, limit)}
+
+
+@memoized()
+def _rank_similar(features: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
+                  related: tuple[tuple[str, tuple[str, ...]], ...],
+                  weights: tuple[tuple[str, float], ...],
+                  limit: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`similar_entries` from the entries' features (in ID order) and related lists.
+
+    A function of those alone, so a preview looks it up: a save that changes
+    no tag (a title, a threshold) does not rank the catalog again.
+    """
+    weight_of = dict(weights)
     postings: dict[tuple[str, str], list[str]] = defaultdict(list)
-    features: dict[str, list[tuple[str, str]]] = {}
-    for entry in entries:
-        record = entry.record
-        assert isinstance(record, FailureMode)
-        own = [(d.field, value) for d in dimensions for value in values_of(record, d)]
-        features[entry.id] = own
+    for entry_id, own in features:
         for feature in own:
-            postings[feature].append(entry.id)
+            postings[feature].append(entry_id)
     half = CANDIDATES_PER_FEATURE // 2
     span = CANDIDATES_PER_FEATURE + 1  # the entry itself and its neighbours
-    result: dict[str, list[str]] = {}
-    for entry in entries:
+    excluded = dict(related)
+    result = []
+    for entry_id, own in features:
         scores: dict[str, float] = defaultdict(float)
-        exclude = {entry.id, *catalog.related.get(entry.id, [])}
-        for feature in features[entry.id]:
+        exclude = {entry_id, *excluded[entry_id]}
+        for feature in own:
             ids = postings[feature]
-            at = bisect.bisect_left(ids, entry.id)
+            at = bisect.bisect_left(ids, entry_id)
             # Centred on the entry but shifted inward at either end of the list,
             # so every entry gets a full window and a list that fits is whole.
             start = max(0, min(at - half, len(ids) - span))
-            weight = weights[feature[0]]
+            weight = weight_of[feature[0]]
             for other in ids[start: start + span]:
                 if other not in exclude:
                     scores[other] += weight
         # Only the few that pass the threshold are ranked (highest score, then ID):
         # sorting every candidate was most of the time.
         ranked = sorted((-score, other) for other, score in scores.items() if score >= 3.0)
-        result[entry.id] = [other for _, other in ranked[:limit]]
-    return result
+        result.append((entry_id, tuple(other for _, other in ranked[:limit])))
+    return tuple(result)
