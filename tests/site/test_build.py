@@ -171,7 +171,7 @@ def test_planned_pages_wait_on_disk_until_the_generator_renders_them(
         assert planned[uri].content == "" and not build.plan.slots[uri].blocks
     sources = {source.src_uri: source for source in build.source_files(set())}
     assert all(not slots.blocks for slots in build.plan.slots.values())
-    parked = len(list((build.scratch / "slots").rglob("*.json")))
+    parked = len(list((build.scratch / "slots").rglob("*.slots")))
     assert parked == sum(1 for slots in in_memory.slots.values() if slots.blocks)
     for uri in ("failure-modes/FM-0001.md", "matrix/index.md"):
         path = sources[uri].path
@@ -184,7 +184,7 @@ def test_planned_pages_wait_on_disk_until_the_generator_renders_them(
         html = build.finish_html(uri, "\n".join(f"<p>{key}</p>" for key in markers))
         assert html == "\n".join(in_memory.slots[uri].blocks.values())
     # Each read once, then removed.
-    assert len(list((build.scratch / "slots").rglob("*.json"))) == parked - 2
+    assert len(list((build.scratch / "slots").rglob("*.slots"))) == parked - 2
 
 
 def test_a_build_that_fails_while_planning_leaves_no_scratch_folder(

@@ -191,7 +191,7 @@ class SiteBuild:
                         path.write_text(file.content, encoding="utf-8")
                     if file.slots is not None:
                         # A preview's memo holds the blocks anyway.
-                        file.slots.park(self.scratch / "slots" / f"{file.src_uri}.json")
+                        file.slots.park(self.scratch / "slots" / f"{file.src_uri}.slots")
                 else:
                     self.incremental.write_page(file.src_uri, path, file.content,
                                                 self._page_state(file.src_uri, file, link))

@@ -85,7 +85,7 @@ class SitePlan:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(file.content, encoding="utf-8")
         if file.slots is not None:
-            file.slots.park(self.spool / "slots" / f"{file.src_uri}.json")
+            file.slots.park(self.spool / "slots" / f"{file.src_uri}.slots")
         self.files.append(GeneratedFile(file.src_uri, "", file.source_path, file.slots,
                                         spooled=True))
 
