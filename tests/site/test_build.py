@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -19,9 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from fmcat.core.clock import build_date
 from fmcat.core.findings import finding
+from fmcat.core.load import load_checked
 from fmcat.site import BuildError, SiteBuild, catalog_root, watched_paths
 from fmcat.site.build import WATCHED, check_clashes, check_collisions, edit_uri, log_lines
+from fmcat.site.plan import plan_site
 from tests.conftest import without_faketime
 
 # --- pure parts ----------------------------------------------------------------
@@ -153,6 +158,45 @@ def test_a_pages_html_waits_on_disk_until_the_page_is_written(build: SiteBuild) 
     assert build.take_content("never-parked.md") is None
     assert [p.read_text(encoding="utf-8") for p in (build.scratch / "content").iterdir()] \
         == ["<p>home</p>"]
+
+
+def test_planned_pages_wait_on_disk_until_the_generator_renders_them(
+        build: SiteBuild, root: Path) -> None:
+    """Every page is planned before the generator reads any: held in memory,
+    their Markdown and generated tables (`Slots`) were the largest share of a
+    big build's peak. They wait on disk, and each page gets back the same HTML."""
+    in_memory = plan_site(load_checked(root, today=build_date()), site_name="Test")
+    planned = {file.src_uri: file for file in build.plan.files}
+    for uri in build.plan.record_pages:
+        assert planned[uri].content == "" and not build.plan.slots[uri].blocks
+    sources = {source.src_uri: source for source in build.source_files(set())}
+    assert all(not slots.blocks for slots in build.plan.slots.values())
+    parked = len(list((build.scratch / "slots").rglob("*.slots")))
+    assert parked == sum(1 for slots in in_memory.slots.values() if slots.blocks)
+    for uri in ("failure-modes/FM-0001.md", "matrix/index.md"):
+        path = sources[uri].path
+        assert path is not None
+        markdown = path.read_text(encoding="utf-8")
+        expected = next(file.content for file in in_memory.files if file.src_uri == uri)
+        nonce = build.plan.slots[uri].nonce
+        assert markdown == expected.replace(in_memory.slots[uri].nonce, nonce)
+        markers = re.findall(rf"fmcatslot{nonce}n\d+", markdown)
+        html = build.finish_html(uri, "\n".join(f"<p>{key}</p>" for key in markers))
+        assert html == "\n".join(in_memory.slots[uri].blocks.values())
+    # Each read once, then removed.
+    assert len(list((build.scratch / "slots").rglob("*.slots"))) == parked - 2
+
+
+def test_a_build_that_fails_while_planning_leaves_no_scratch_folder(
+        root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch_parent = tmp_path / "tmp"
+    scratch_parent.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_parent))
+    path = root / "entries" / "FM-0002-prior-shift.md"
+    path.write_text(path.read_text().replace("severity: medium", "severity: [medium"))
+    with pytest.raises(BuildError):
+        _build(root)
+    assert list(scratch_parent.iterdir()) == []
 
 
 def test_close_removes_the_scratch_folder(root: Path) -> None:

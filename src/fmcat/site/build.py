@@ -124,23 +124,31 @@ class SiteBuild:
         if not directory_urls:
             raise BuildError("use_directory_urls must stay true; entry URLs depend on it")
         today = build_date()
-        with ExitStack() as memoised:
-            if incremental is not None:
-                # A preview looks up what the last save computed (see incremental.py).
-                memoised.enter_context(incremental.open_build(today.isoformat()).active())
-            self._plan(root, today, site_name=site_name, site_url=site_url)
-        self.root, self.docs_dir, self.serving = root, docs_dir, serving
         # A preview's scratch folder outlives the build (see incremental.py).
         self.incremental = incremental
         self.scratch = incremental.scratch if incremental else \
             Path(tempfile.mkdtemp(prefix="fmcat-build-"))  # removed by close()
+        try:
+            with ExitStack() as memoised:
+                if incremental is not None:
+                    # A preview looks up what the last save computed (see incremental.py).
+                    memoised.enter_context(incremental.open_build(today.isoformat()).active())
+                # A preview compares each page with its last save before writing it.
+                self._plan(root, today, site_name=site_name, site_url=site_url,
+                           spool=self.scratch if incremental is None else None)
+        except BaseException:
+            if incremental is None:
+                shutil.rmtree(self.scratch, ignore_errors=True)
+            raise
+        self.root, self.docs_dir, self.serving = root, docs_dir, serving
         self.search = SearchIndex(self.scratch / "search")
         self.finished = False
         self.writer: OutputWriter | None = None
         self.nav_cache = RenderOnce()  # overrides/partials/nav.html
         self._parked: dict[str, Path] = {}  # src_uri -> its rendered HTML, on disk
 
-    def _plan(self, root: Path, today: date, *, site_name: str, site_url: str | None) -> None:
+    def _plan(self, root: Path, today: date, *, site_name: str, site_url: str | None,
+              spool: Path | None) -> None:
         """Load and check the catalog, then plan the site and the home summary."""
         catalog = load_checked(root, today=today)
         try:
@@ -155,7 +163,7 @@ class SiteBuild:
             self.messages.append((logging.WARNING, (
                 f"mkdocs.yml: site_name {site_name!r} differs from name {settings.name!r} in "
                 f"{SETTINGS_FILE}; set both to the same name")))
-        self.plan = plan_site(catalog, site_name=site_name, site_url=site_url)
+        self.plan = plan_site(catalog, site_name=site_name, site_url=site_url, spool=spool)
         self.home = home_summary(catalog, self.plan.derived)
 
     def source_files(self, existing: Container[str]) -> list[SourceFile]:
@@ -179,8 +187,12 @@ class SiteBuild:
             if file.src_uri.endswith(".md"):
                 path = self.scratch / "pages" / file.src_uri
                 if self.incremental is None:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_text(file.content, encoding="utf-8")
+                    if not file.spooled:
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        path.write_text(file.content, encoding="utf-8")
+                    if file.slots is not None:
+                        # A preview's memo holds the blocks anyway.
+                        file.slots.park(self.scratch / "slots" / f"{file.src_uri}.slots")
                 else:
                     self.incremental.write_page(file.src_uri, path, file.content,
                                                 self._page_state(file.src_uri, file, link))

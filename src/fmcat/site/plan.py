@@ -11,6 +11,7 @@ The record pages themselves are built in `records/`, the listings in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fmcat.analysis.discovery import listed
 from fmcat.analysis.governance import changes
@@ -48,6 +49,8 @@ class GeneratedFile:
     content: str
     source_path: str | None = None
     slots: Slots | None = None
+    spooled: bool = False
+    """Its text already waits in the plan's spool folder (`content` is empty)."""
 
 
 @dataclass
@@ -67,6 +70,27 @@ class SitePlan:
     memo: Memo | None = field(default=None, repr=False)
     """A preview's memo (`fmcat.core.memo`): cards are looked up in it while pages
     are written, after planning."""
+    spool: Path | None = None
+    """Where record pages wait for the generator, if they are not held in memory."""
+
+    def add_record_page(self, file: GeneratedFile) -> None:
+        """Add a record page: with a spool, its Markdown and held HTML go to disk at once.
+
+        Every record page is planned before the generator reads any; held in
+        memory until then, their text and generated tables were the largest
+        share of a big build's peak. The Markdown is written at
+        `spool/pages/<src_uri>`, where `SiteBuild.source_files` looks for it.
+        """
+        if self.spool is None or not file.src_uri.endswith(".md"):
+            self.files.append(file)
+            return
+        path = self.spool / "pages" / file.src_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(file.content, encoding="utf-8")
+        if file.slots is not None:
+            file.slots.park(self.spool / "slots" / f"{file.src_uri}.slots")
+        self.files.append(GeneratedFile(file.src_uri, "", file.source_path, file.slots,
+                                        spooled=True))
 
     def take_files(self) -> list[GeneratedFile]:
         """Hand the generated files over once; the plan keeps no copy of their text."""
@@ -134,17 +158,19 @@ class SitePlan:
 
 
 def plan_site(catalog: Catalog, *, site_name: str | None = None,
-              site_url: str | None = None) -> SitePlan:
+              site_url: str | None = None, spool: Path | None = None) -> SitePlan:
     """Record pages, listings, governance pages and feeds; API files, drills and
     redirects are `outputs`, written by the build without the generator.
-    `site_name` names the feeds (default: the name in the catalog's `fmcat.yml`)."""
+    `site_name` names the feeds (default: the name in the catalog's `fmcat.yml`);
+    with `spool`, record pages wait there (`SitePlan.add_record_page`)."""
     site_name = site_name or catalog.settings.name
     example_data = catalog.settings.example_data
     taxonomy = catalog.taxonomy
     assert taxonomy is not None, "plan_site needs a catalog whose taxonomy loaded"
     derived = derive(catalog)
     plan = SitePlan(derived, SiteOutputs(
-        catalog, dict(sorted(redirect_targets(catalog).items())), site_url), catalog)
+        catalog, dict(sorted(redirect_targets(catalog).items())), site_url), catalog,
+        spool=spool)
     memo = plan.memo = active_memo()
     for entry in catalog.entries.values():
         src_uri = entry.kind.src_uri(entry.id)
@@ -153,7 +179,7 @@ def plan_site(catalog: Catalog, *, site_name: str | None = None,
             content = record_markdown(entry, catalog, taxonomy, derived, slots)
         else:
             content, slots = _record_page(memo, entry, catalog, derived)
-        plan.files.append(GeneratedFile(src_uri, content, entry.path, slots))
+        plan.add_record_page(GeneratedFile(src_uri, content, entry.path, slots))
         plan.record_pages[src_uri] = entry
     plan.files.append(GeneratedFile(f"{FAILURE_MODE.url_dir}/index.md", catalog_page(
         listed(catalog), taxonomy, derived.observed)))

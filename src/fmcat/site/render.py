@@ -7,10 +7,12 @@ is ever compiled as a template.
 
 from __future__ import annotations
 
+import marshal
 import re
 import secrets
 from collections.abc import Callable, Iterable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -74,12 +76,31 @@ class Slots:
     builds stay byte-identical.
 
     Only generated text may be held: contributed Markdown must go through
-    Markdown and the sanitiser.
+    Markdown and the sanitiser. Between planning and rendering the blocks
+    can wait on disk (`park`).
     """
 
     def __init__(self, nonce: str = "", blocks: dict[str, str] | None = None) -> None:
         self.nonce = nonce or secrets.token_hex(6)
         self.blocks: dict[str, str] = dict(blocks or {})
+        self._parked: Path | None = None
+
+    def park(self, path: Path) -> None:
+        """Keep the blocks in the file `path` until `fill` reads them back (once).
+
+        A build plans every page before the generator renders any, and the
+        generated tables of all of them held in memory were the largest
+        share of a big build's peak (every record's detectors, links and
+        history, and the listings). `marshal`: the file is this process's
+        own, read back by it, and a dict of strings round-trips in half the
+        time JSON takes with its escaping.
+        """
+        if not self.blocks:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(marshal.dumps(self.blocks))
+        self.blocks = {}
+        self._parked = path
 
     def _key(self) -> str:
         return f"{_SLOT}{self.nonce}n{len(self.blocks)}"
@@ -115,6 +136,11 @@ class Slots:
         return "\n".join(out)
 
     def fill(self, html: str) -> str:
+        if self._parked is not None:
+            # Our own file, written by `park` in this build's private scratch folder.
+            self.blocks = marshal.loads(self._parked.read_bytes())  # noqa: S302
+            self._parked.unlink()
+            self._parked = None
         if not self.blocks:
             return html
         pattern = re.compile(rf"<p>({_SLOT}{self.nonce}n\d+)</p>")
