@@ -7,14 +7,17 @@ because `.ci/run` installs it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 
 from fmcat.core.load import load_catalog
 from fmcat.core.model import FailureMode
+from fmcat.site.search import search_document
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -240,3 +243,34 @@ def test_first_search_fetches_little(page: object, site_url: str) -> None:
             if "/pagefind/" in r.url else None)
     _search(page, site_url, "calibration")
     assert 0 < sum(sizes) < 2_000_000
+
+
+def _indexed_text(site: Path, path: str, *, without: str = "") -> str:
+    """The lower-cased text of a page's search stand-in (what Pagefind reads)."""
+    document = search_document((site / path / "index.html").read_text(encoding="utf-8"))
+    assert document is not None, path
+    soup = BeautifulSoup(document, "html.parser")
+    for element in soup.select(without) if without else []:
+        element.decompose()
+    return soup.get_text(" ").lower()
+
+
+def _stem(word: str) -> str:
+    """A prefix Pagefind's stemmed word would share with any form of `word`."""
+    return word.lower()[:5]
+
+
+def test_the_cards_dimension_labels_do_not_make_every_entry_match(
+        page: object, site_url: str, built_repo: Path) -> None:
+    """"Customer segment: …" is on every card; its words say nothing about the entry."""
+    card = BeautifulSoup((built_repo / "failure-modes" / "FM-0001" / "index.html")
+                         .read_text(encoding="utf-8"), "html.parser")
+    labels = [w for dt in card.select(".fmcat-card__chips dt")
+              for w in re.findall(r"[a-z]{6,}", dt.get_text().lower())]
+    texts = [_indexed_text(built_repo, f"failure-modes/{entry.id}",
+                           without=".fmcat-card__chips dt")
+             for entry in load_catalog(REPO).failure_modes if entry.record.is_listed]
+    unused = [w for w in labels if not any(_stem(w) in text for text in texts)]
+    assert unused, labels
+    paths = _search(page, site_url, unused[0])
+    assert not [p for p in paths if p.startswith("/failure-modes/")], (unused[0], paths)
