@@ -164,9 +164,12 @@ def change_row(change: Change) -> ChangeRow:
                      change.added, change.note)
 
 
-def whats_new_page(catalog: Catalog) -> str:
+def whats_new_page(catalog: Catalog, recent: list[Change] | None = None) -> str:
+    """The latest changes; `recent` is `changes(catalog)` when the caller has it (the
+    feeds need it too, and it sorts every revision of the catalog)."""
     intro = "Recent additions and amendments across the catalog, newest first."
-    rows = [change_row(c) for c in changes(catalog)[:WHATS_NEW_LIMIT]]
+    recent = changes(catalog) if recent is None else recent
+    rows = [change_row(c) for c in recent[:WHATS_NEW_LIMIT]]
     return page("What's new", intro + "\n\n" + render(
         "fragments/whats-new.html", changes=rows, feeds=(Link("Atom feed", "feed.xml"),
                                                          Link("JSON feed", "feed.json")),

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import get_args
 
+from markupsafe import Markup
+
 from fmcat.analysis.discovery import (
     Dimension,
     Observed,
@@ -20,6 +22,7 @@ from fmcat.analysis.discovery import (
     values_of,
 )
 from fmcat.core.catalog import Catalog, Entry
+from fmcat.core.memo import memoized
 from fmcat.core.model import (
     CASE_STUDY,
     FAILURE_MODE,
@@ -34,7 +37,7 @@ from fmcat.core.taxonomy import Taxonomy
 from fmcat.core.text import UNKNOWN, duration_text, fact_text
 from fmcat.core.urls import Link, rel_from
 from fmcat.site.browse import browse_pages as browse_pages  # noqa: PLC0414 - plan imports it here
-from fmcat.site.render import render_block
+from fmcat.site.render import render_block, render_part
 from fmcat.site.views import dot_class, page, severity_class, short_title
 
 CATALOG_URL = "failure-modes/"
@@ -160,11 +163,24 @@ def catalog_page(entries: list[Entry], taxonomy: Taxonomy,
     table = render_block("fragments/catalog.html", rows=rows, facets=facet_views,
                          category_title=axes.category.label, stages_title=axes.stage.labels,
                          columns=[Column(d.label, d.field) for d in tags],
-                         rel=rel_from(CATALOG_URL))
+                         rel=rel_from(CATALOG_URL), row_html=catalog_row_html)
     intro = ("Every failure mode in the catalog. Filter by any facet, sort by a column "
              "heading, and share the address: it keeps the filter. Without JavaScript the "
              "whole table is shown.")
     return page("Catalog", f"{intro}\n\n{table}", wide=True)
+
+
+@memoized()
+def catalog_row_html(row: CatalogRow) -> Markup:
+    """One row of the catalog table. Looked up by its view in a preview: a save
+    changes a few rows, and rendering every row was most of the page's time."""
+    return render_part("fragments/catalog-row.html", row=row, rel=rel_from(CATALOG_URL))
+
+
+@memoized()
+def matrix_item_html(item: MatrixItem) -> Markup:
+    """One entry in a matrix cell, looked up by its view in a preview (see above)."""
+    return render_part("fragments/matrix-item.html", item=item, rel=rel_from(MATRIX_URL))
 
 
 def severity_mark(severity: str) -> tuple[str, str]:
@@ -267,7 +283,7 @@ def matrix_page(entries: list[Entry], taxonomy: Taxonomy) -> str:
     table = render_block("fragments/matrix.html", matrix=matrix(entries, taxonomy),
                          corner=f"{axes.category.label} / {axes.stage.label.lower()}",
                          stage=axes.stage.title.lower(),
-                         rel=rel_from(MATRIX_URL))
+                         rel=rel_from(MATRIX_URL), item_html=matrix_item_html)
     intro = (f"Failure modes by {axes.category.title.lower()} (rows) and the "
              f"{axes.stage.title.lower()} where they arise or are caught (columns). "
              "Each cell counts and lists its entries.")

@@ -197,6 +197,7 @@ def plan_site(catalog: Catalog, *, site_name: str | None = None,
     for kind in (PLAYBOOK, CASE_STUDY):
         plan.files.append(GeneratedFile(f"{kind.url_dir}/index.md",
                                         index_page(kind, catalog)))
+    recent = changes(catalog)  # the what's-new page and both feeds
     plan.files += [
         GeneratedFile(f"{governance_pages.REVIEW_URL}index.md",
                       governance_pages.review_page(catalog, catalog.today)),
@@ -205,7 +206,7 @@ def plan_site(catalog: Catalog, *, site_name: str | None = None,
         GeneratedFile(f"{governance_pages.STEWARDS_URL}index.md",
                       governance_pages.stewards_page(catalog)),
         GeneratedFile(f"{governance_pages.WHATS_NEW_URL}index.md",
-                      governance_pages.whats_new_page(catalog)),
+                      governance_pages.whats_new_page(catalog, recent)),
         GeneratedFile(f"{trends_pages.TRENDS_URL}index.md",
                       trends_pages.trends_page(
                           derived.metrics, example_data=example_data,
@@ -216,9 +217,9 @@ def plan_site(catalog: Catalog, *, site_name: str | None = None,
         # One generated stylesheet, one request: the charts' styles and the
         # taxonomy's severity colours.
         GeneratedFile("assets/fmcat-charts.css", chart_css() + "\n" + severity_css(taxonomy)),
-        GeneratedFile("feed.xml", feeds.atom_feed(changes(catalog), site_name=site_name,
+        GeneratedFile("feed.xml", feeds.atom_feed(recent, site_name=site_name,
                                                   site_url=site_url)),
-        GeneratedFile("feed.json", feeds.json_feed(changes(catalog), site_name=site_name,
+        GeneratedFile("feed.json", feeds.json_feed(recent, site_name=site_name,
                                                    site_url=site_url)),
     ]
     return plan.finish()
