@@ -36,6 +36,7 @@ paths of the current site (O(pages)), never anything per save.
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 import tempfile
@@ -93,6 +94,7 @@ class Incremental:
         self.home_state = ""
         self.memo = Memo()
         self._stale = True
+        self._paused = False
         self._deferred: threading.Thread | None = None
 
     def open_build(self, today: str) -> Memo:
@@ -111,6 +113,7 @@ class Incremental:
             self._stale = True
         self.shared_state = shared_state
         self.memo.turn()
+        self.pause_collection()
         return self.memo
 
     def begin(self) -> None:
@@ -179,6 +182,26 @@ class Incremental:
         """A build failed part-way: the next one starts from a clean site."""
         self.shared_state = ""
         self._stale = True
+        self.resume_collection()
+
+    def pause_collection(self) -> None:
+        """Hold Python's automatic garbage collection until the build's work is done.
+
+        The memo keeps a whole catalog alive, and the full collections that a
+        save's allocations set off scanned all of it several times per save:
+        1.2 of 5 s at N=5,000. A build's garbage is collected once instead,
+        after its deferred work (`resume_collection`), so memory stays flat.
+        """
+        if gc.isenabled():
+            gc.disable()
+            self._paused = True
+
+    def resume_collection(self) -> None:
+        """Collect the build's garbage and let collection run again (idempotent)."""
+        if self._paused:
+            self._paused = False
+            gc.enable()
+            gc.collect()
 
     def defer(self, work: Callable[[], None]) -> None:
         """Run the rest of a build (`work`) in a thread, after the build returns.
@@ -194,6 +217,8 @@ class Incremental:
             except Exception as exc:  # no caller to raise to: logged
                 log.error("fmcat: %s", exc)
                 self.invalidate()
+            finally:
+                self.resume_collection()
 
         self._deferred = threading.Thread(target=run, name="fmcat-deferred", daemon=True)
         self._deferred.start()
@@ -206,6 +231,7 @@ class Incremental:
 
     def close(self) -> None:
         self.settle()
+        self.resume_collection()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
