@@ -202,11 +202,20 @@ class SiteBuild:
         return sources
 
     def _page_state(self, src_uri: str, file: GeneratedFile, link: str | None) -> str:
-        """Everything a generated page shows, for the preview to compare across saves."""
+        """Everything a generated page shows, for the preview to compare across saves.
+
+        Looked up by those same inputs: an unchanged record page comes from the
+        memo as the same strings, whose hashes Python keeps, so its state costs
+        a look-up instead of a digest of the whole page.
+        """
+        assert self.incremental is not None
         slots = file.slots or Slots()
-        return page_state(file.content, slots.nonce, slots.blocks.values(),
-                          repr(self.plan.view_for(src_uri)), str(self.plan.indexed(src_uri)),
-                          link or "")
+        view, indexed = self.plan.view_for(src_uri), self.plan.indexed(src_uri)
+        blocks = tuple(slots.blocks.values())
+        return self.incremental.memo.get(
+            ("page state", file.content, slots.nonce, blocks, view, indexed, link),
+            lambda: page_state(file.content, slots.nonce, blocks, repr(view), str(indexed),
+                               link or ""))
 
     def start_outputs(self, pages: Iterable[tuple[str, str]], site_dir: Path) -> None:
         """Check the generator's files (src_uri, dest_uri) against ours, then start
