@@ -17,7 +17,6 @@ from mkdocs.exceptions import Abort
 
 from fmcat.core.catalog import Entry
 from fmcat.site import close_session, find_session, plan, settle_session
-from fmcat.site.incremental import Incremental
 
 SERVE_URL = "http://127.0.0.1:8000/"
 OLD_TITLE = "Prior shift changes base rates"
@@ -261,21 +260,19 @@ def test_a_plain_build_after_a_serve_session_in_the_same_process_is_complete(
     assert (plain / "pagefind").is_dir()
 
 
-def test_garbage_collection_waits_for_the_end_of_a_save(catalog_dir: Path,
-                                                        tmp_path: Path) -> None:
-    """Paused while a save builds (the memo's catalog would be scanned again and
-    again), and back on once its deferred work is done, or once it fails."""
-    seen: list[bool] = []
+def test_what_survives_a_save_is_frozen_and_collected_again_after_the_next(
+        catalog_dir: Path, tmp_path: Path) -> None:
+    """The collector skips what outlives a save (the memo's catalog) while the next
+    one builds; each save ends with one full collection; closing unfreezes."""
     server = Server(catalog_dir, tmp_path / "served")
     try:
         server.rebuild()
-        assert gc.isenabled()
-        session = find_session(server.site)
-        assert session is not None and session.incremental is not None
-        session.incremental.defer(lambda: seen.append(gc.isenabled()))
-        server.rebuild(settle=False)  # waits for the deferred work before it builds
-        assert seen == [True]
-        settle_session(server.site)
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000
+        edit(catalog_dir / "entries" / "FM-0002-prior-shift.md", OLD_TITLE,
+             "Prior shift moves rates")
+        server.rebuild()
+        assert gc.get_freeze_count() > 1000
         assert gc.isenabled()
         edit(catalog_dir / "entries" / "FM-0002-prior-shift.md", "severity: medium\nfrequency",
              "severity: enormous\nfrequency")
@@ -284,20 +281,4 @@ def test_garbage_collection_waits_for_the_end_of_a_save(catalog_dir: Path,
         assert gc.isenabled()
     finally:
         server.close()
-    assert gc.isenabled()
-
-
-def test_a_build_holds_collection_until_its_deferred_work_ends(tmp_path: Path) -> None:
-    incremental = Incremental(tmp_path / "site", [])
-    try:
-        incremental.open_build("2026-11-25")
-        assert not gc.isenabled()
-        incremental.defer(lambda: None)
-        incremental.settle()
-        assert gc.isenabled()
-        incremental.open_build("2026-11-25")
-        incremental.invalidate()  # a build that failed part-way
-        assert gc.isenabled()
-    finally:
-        incremental.close()
-        gc.enable()
+    assert gc.get_freeze_count() == 0
