@@ -36,7 +36,6 @@ class Memo:
     def __init__(self) -> None:
         self._kept: dict[Hashable, Any] = {}
         self._used: dict[Hashable, Any] = {}
-        self.hits = self.misses = 0
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The value for `key`: this build's, the last build's, or `compute()`."""
@@ -47,17 +46,13 @@ class Memo:
             pass
         value = self._kept.pop(key, _MISSING)
         if value is _MISSING:
-            self.misses += 1
             value = compute()
-        else:
-            self.hits += 1
         self._used[key] = value
         return value
 
     def turn(self) -> None:
         """Start a build: keep what the last one used, forget the rest."""
         self._kept, self._used = self._used, {}
-        self.hits = self.misses = 0
 
     def clear(self) -> None:
         self._kept, self._used = {}, {}

@@ -140,7 +140,7 @@ class SiteBuild:
             if incremental is None:
                 shutil.rmtree(self.scratch, ignore_errors=True)
             else:
-                incremental.resume_collection()  # no deferred work will
+                incremental.collect_garbage()  # no deferred work will
             raise
         self.root, self.docs_dir, self.serving = root, docs_dir, serving
         self.search = SearchIndex(self.scratch / "search")

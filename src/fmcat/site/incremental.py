@@ -94,7 +94,7 @@ class Incremental:
         self.home_state = ""
         self.memo = Memo()
         self._stale = True
-        self._paused = False
+        self._collect_pending = False
         self._deferred: threading.Thread | None = None
 
     def open_build(self, today: str) -> Memo:
@@ -113,7 +113,7 @@ class Incremental:
             self._stale = True
         self.shared_state = shared_state
         self.memo.turn()
-        self.pause_collection()
+        self._collect_pending = True  # collect_garbage, once the save is done
         return self.memo
 
     def begin(self) -> None:
@@ -182,23 +182,19 @@ class Incremental:
         """A build failed part-way: the next one starts from a clean site."""
         self.shared_state = ""
         self._stale = True
-        self.resume_collection()
+        self.collect_garbage()
 
-    def pause_collection(self) -> None:
-        """Keep Python's garbage collector off what outlives a save while it builds.
+    def collect_garbage(self) -> None:
+        """After a save: collect everything once, then freeze what survives (idempotent).
 
         The memo keeps a whole catalog alive, and the full collections that a
         save's allocations set off scanned all of it several times per save:
-        1.2 of 5 s at N=5,000. What survived the last save is frozen
-        (`resume_collection`), so collections during a build look only at
-        the new objects and still free the build's cyclic garbage as it goes.
+        1.2 of 5 s at N=5,000. Frozen, it is left out of the collections
+        during the next build, which still free that build's cyclic garbage
+        as it goes.
         """
-        self._paused = True
-
-    def resume_collection(self) -> None:
-        """After a save: collect everything once, then freeze what survives (idempotent)."""
-        if self._paused:
-            self._paused = False
+        if self._collect_pending:
+            self._collect_pending = False
             gc.unfreeze()
             gc.collect()
             gc.freeze()
@@ -217,7 +213,7 @@ class Incremental:
                 log.error("fmcat: %s", exc)
                 self.invalidate()
             finally:
-                self.resume_collection()
+                self.collect_garbage()
 
         self._deferred = threading.Thread(target=run, name="fmcat-deferred", daemon=True)
         self._deferred.start()
@@ -230,7 +226,7 @@ class Incremental:
 
     def close(self) -> None:
         self.settle()
-        self.resume_collection()
+        self.collect_garbage()
         gc.unfreeze()  # the session's objects may go now
         shutil.rmtree(self.scratch, ignore_errors=True)
 
