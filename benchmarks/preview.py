@@ -21,15 +21,12 @@ spends its time.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -40,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
-from run import baseline_project
+from run import baseline_project, run_sizes
 
 BIN = Path(sys.executable).parent
 EDITED = "FM-0001"
@@ -178,15 +175,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = parser.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="fmcat-preview-bench-"))
-    rows = []
-    for n in args.sizes:
-        rows.append(bench(n, work, args.edits, args.memory))
-        print(report(rows), flush=True)
-        if args.json:
-            args.json.write_text(json.dumps(rows, indent=2))
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
+    run_sizes(args.sizes, lambda n, work: bench(n, work, args.edits, args.memory), report,
+              keep=args.keep, json_path=args.json, prefix="fmcat-preview-bench-")
 
 
 if __name__ == "__main__":

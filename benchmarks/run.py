@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,16 +158,26 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="time each command this many times and keep the fastest")
     args = parser.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="fmcat-bench-"))
+    run_sizes(args.sizes, lambda n, work: bench(n, work, args.repeat), report,
+              keep=args.keep, json_path=args.json, prefix="fmcat-bench-")
+
+
+def run_sizes(sizes: list[int], measure: Callable[[int, Path], dict[str, float]],
+              show: Callable[[list[dict[str, float]]], str], *, keep: Path | None,
+              json_path: Path | None, prefix: str) -> None:
+    """Measure each size in a work folder (kept if `keep`), printing the table as it grows.
+
+    Printed as we go: a 20,000-entry run takes a while, and a later failure
+    must not lose the earlier figures.
+    """
+    work = keep or Path(tempfile.mkdtemp(prefix=prefix))
     rows = []
-    for n in args.sizes:
-        rows.append(bench(n, work, args.repeat))
-        # Print as we go: a 20,000-entry run takes a while, and a later
-        # failure must not lose the earlier figures.
-        print(report(rows), flush=True)
-        if args.json:
-            args.json.write_text(json.dumps(rows, indent=2))
-    if not args.keep:
+    for n in sizes:
+        rows.append(measure(n, work))
+        print(show(rows), flush=True)
+        if json_path:
+            json_path.write_text(json.dumps(rows, indent=2))
+    if not keep:
         shutil.rmtree(work, ignore_errors=True)
 
 
